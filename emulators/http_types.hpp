@@ -1,0 +1,51 @@
+// The contract between the HTTPS server and what answers requests (platform profiles, control planes).
+// Handlers are plain objects: request in, response out, so each is testable without a socket.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <boost/beast/http.hpp>
+
+#include "telemetry/event.hpp"
+
+namespace sclab::emulators {
+
+namespace http = boost::beast::http;
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+// What the server knows about the connection a request came on.
+struct connection_info {
+    std::string client_ip;
+    std::uint16_t client_port = 0;
+    std::string local_ip;
+    std::uint16_t local_port = 0;
+    std::string sni;               // server name from the TLS ClientHello; empty when the client sent none
+    std::uint64_t connection_id = 0;
+    telemetry::time_ns connected_at = 0;
+};
+
+// Receives the telemetry the emulators produce (audit records, access records). Thread-safe.
+class event_sink {
+public:
+    virtual ~event_sink() = default;
+    virtual void emit(const telemetry::event& e) = 0;
+};
+
+class request_handler {
+public:
+    virtual ~request_handler() = default;
+    // Called once the request header is read: true when this handler answers the request. `host` is the
+    // Host header without port (lowercase), or the SNI when the Host header is absent.
+    virtual bool owns(const std::string& host, const request& header_only) const = 0;
+    // The largest body this handler accepts for the request; larger gets the platform's 413.
+    virtual std::uint64_t body_limit(const std::string& host, const request& header_only) const = 0;
+    // The platform's answer when the body is over body_limit (status 413 and its own error body).
+    virtual void too_large(const std::string& host, const request& header_only, response& res) const = 0;
+    // Answers the request. May emit audit events through the sink it was built with.
+    virtual void handle(const std::string& host, const request& req, const connection_info& conn,
+                        response& res) = 0;
+};
+
+}  // namespace sclab::emulators

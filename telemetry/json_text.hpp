@@ -1,0 +1,113 @@
+// JSON for the formats: a fast append-only writer for the hot path, and checked field access over
+// nlohmann::json for readers (a wrong type is a record_error naming the field, never an exception
+// from deep inside the library).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "telemetry/text.hpp"
+
+namespace sclab::telemetry {
+
+// Writes one JSON value into a string, tracking commas. Keys and strings are escaped; raw() inserts
+// JSON text the caller vouches for (an embedded object kept as text).
+class json_writer {
+public:
+    explicit json_writer(std::string& out) : out_(out) {}
+
+    json_writer& begin_object() { return open('{'); }
+    json_writer& end_object() { return close('}'); }
+    json_writer& begin_array() { return open('['); }
+    json_writer& end_array() { return close(']'); }
+    json_writer& key(std::string_view k) {
+        comma();
+        append_json_string(out_, k);
+        out_.push_back(':');
+        after_key_ = true;
+        return *this;
+    }
+    json_writer& string(std::string_view v) {
+        comma();
+        append_json_string(out_, v);
+        return *this;
+    }
+    json_writer& number(std::uint64_t v) {
+        comma();
+        append_uint(out_, v);
+        return *this;
+    }
+    json_writer& number(std::int64_t v) {
+        comma();
+        append_int(out_, v);
+        return *this;
+    }
+    json_writer& boolean(bool v) {
+        comma();
+        out_ += v ? "true" : "false";
+        return *this;
+    }
+    json_writer& null() {
+        comma();
+        out_ += "null";
+        return *this;
+    }
+    // JSON text inserted as is (e.g. a kept requestParameters object). Empty text writes null.
+    json_writer& raw(std::string_view json) {
+        comma();
+        if (json.empty()) out_ += "null";
+        else out_.append(json);
+        return *this;
+    }
+
+    // Shorthands that skip empty values, for formats whose exporters omit empty fields.
+    json_writer& field(std::string_view k, std::string_view v) { return key(k).string(v); }
+    json_writer& field_if(std::string_view k, std::string_view v) { return v.empty() ? *this : field(k, v); }
+
+private:
+    json_writer& open(char c) {
+        comma();
+        out_.push_back(c);
+        first_ = true;
+        return *this;
+    }
+    json_writer& close(char c) {
+        out_.push_back(c);
+        first_ = false;
+        after_key_ = false;
+        return *this;
+    }
+    void comma() {
+        if (after_key_) {
+            after_key_ = false;
+            first_ = false;
+            return;
+        }
+        if (!first_) out_.push_back(',');
+        first_ = false;
+    }
+
+    std::string& out_;
+    bool first_ = true;
+    bool after_key_ = false;
+};
+
+// Parses one JSON document; a syntax error becomes a record_error with nlohmann's position and reason.
+nlohmann::json parse_json_record(std::string_view text);
+
+// Checked access. Absent or null gives the empty/nullopt value; a wrong type throws record_error naming `key`.
+const nlohmann::json* json_member(const nlohmann::json& object, std::string_view key);
+std::string json_get_string(const nlohmann::json& object, std::string_view key);
+std::optional<std::uint64_t> json_get_uint(const nlohmann::json& object, std::string_view key);
+std::optional<std::int64_t> json_get_int(const nlohmann::json& object, std::string_view key);
+std::optional<bool> json_get_bool(const nlohmann::json& object, std::string_view key);
+// An object or array member kept as compact JSON text ("" when absent or null).
+std::string json_get_raw(const nlohmann::json& object, std::string_view key);
+// Compact JSON text of `raw` re-serialised, so kept JSON compares equal however the input spaced it.
+std::string normalize_json_text(std::string_view raw);
+
+}  // namespace sclab::telemetry

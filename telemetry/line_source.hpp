@@ -1,0 +1,43 @@
+// Streams the lines of a file (or standard input) with memory bounded by the longest line, not the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sclab::telemetry {
+
+class line_source {
+public:
+    // path "-" reads standard input. Throws input_error when the file cannot be opened.
+    explicit line_source(std::string path, std::size_t max_line_bytes = 64u << 20);
+    ~line_source();
+    line_source(const line_source&) = delete;
+    line_source& operator=(const line_source&) = delete;
+
+    // The next line without its "\n" (a "\r\n" loses its "\r" too). The view lives until the next call.
+    // Returns false at end of input. Throws input_error on a read failure or an over-long line.
+    bool next(std::string_view& line);
+
+    // 1-based number of the line `next` last returned.
+    std::uint64_t line_number() const { return line_number_; }
+    // True when the line `next` last returned ended at end of file with no "\n": a truncated write.
+    bool last_line_unterminated() const { return unterminated_; }
+    const std::string& name() const { return path_; }
+
+private:
+    bool fill();
+
+    std::string path_;
+    int fd_ = -1;
+    bool owns_fd_ = false;
+    bool eof_ = false;
+    std::vector<char> buffer_;
+    std::size_t begin_ = 0, end_ = 0;
+    std::size_t max_line_;
+    std::uint64_t line_number_ = 0;
+    bool unterminated_ = false;
+};
+
+}  // namespace sclab::telemetry
