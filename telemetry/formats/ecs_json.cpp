@@ -1,0 +1,521 @@
+// Canonical ECS JSON lines: the hub format. It carries every field of the event model, so any format
+// converts to ECS and back without loss. Standard ECS names are used wherever ECS has one (FIDELITY.md §3
+// "Normalised"); fields ECS lacks live under `sclab.*` (custom fields are allowed by ECS), and vendor extras
+// under `sclab.extra`. Reading also accepts ECS from other producers (Elastic exports): the event kind then
+// comes from event.category / event.type instead of event.dataset.
+#include <algorithm>
+#include <limits>
+
+#include "telemetry/format.hpp"
+#include "telemetry/json_text.hpp"
+#include "telemetry/time_format.hpp"
+
+namespace sclab::telemetry {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view dataset_prefix = "sclab.";
+
+// ECS category/type pairs per kind: what an ECS consumer filters on.
+struct ecs_classification {
+    std::string_view category, type;
+};
+ecs_classification classify(event_kind kind) {
+    switch (kind) {
+        case event_kind::process_creation: return {"process", "start"};
+        case event_kind::network_connection: return {"network", "connection"};
+        case event_kind::dns_query: return {"network", "protocol"};
+        case event_kind::file_creation: return {"file", "creation"};
+        case event_kind::script_block: return {"process", "info"};
+        case event_kind::network_session: return {"network", "connection"};
+        case event_kind::http_request: return {"web", "access"};
+        case event_kind::cloud_audit: return {"configuration", "access"};
+    }
+    return {"", ""};
+}
+
+// ---- writing -------------------------------------------------------------------------------------------
+
+void time_field(json_writer& w, std::string_view key, time_ns t) {
+    if (t == 0) return;
+    std::string s;
+    append_iso8601(s, t, 9);
+    w.field(key, s);
+}
+
+template <class T>
+void number_if(json_writer& w, std::string_view key, const std::optional<T>& v) {
+    if (v) w.key(key).number(static_cast<std::uint64_t>(*v));
+}
+
+void number_if_nonzero(json_writer& w, std::string_view key, std::uint64_t v) {
+    if (v != 0) w.key(key).number(v);
+}
+
+// "DOMAIN\name" as ECS user.domain + user.name.
+void user_object(json_writer& w, std::string_view key, std::string_view user) {
+    if (user.empty()) return;
+    w.key(key).begin_object();
+    std::size_t slash = user.find('\\');
+    if (slash != std::string_view::npos) {
+        w.field("domain", user.substr(0, slash));
+        w.field("name", user.substr(slash + 1));
+    } else {
+        w.field("name", user);
+    }
+    w.end_object();
+}
+
+std::string_view file_name_of(std::string_view path) {
+    std::size_t cut = path.find_last_of("\\/");
+    return cut == std::string_view::npos ? path : path.substr(cut + 1);
+}
+
+void process_ref_fields(json_writer& w, const process_ref& p) {
+    w.field_if("entity_id", p.guid);
+    number_if_nonzero(w, "pid", p.pid);
+    w.field_if("executable", p.image);
+    w.field_if("name", file_name_of(p.image));
+    w.field_if("command_line", p.command_line);
+    time_field(w, "start", p.creation_time);
+    user_object(w, "user", p.user);
+}
+
+bool has_any(const process_ref& p) { return !(p == process_ref{}); }
+
+void write_process(json_writer& w, const event& e) {
+    const process_info& p = e.process;
+    const process_info empty_process;
+    if (p == empty_process && !has_any(e.parent)) return;
+    w.key("process").begin_object();
+    process_ref_fields(w, p);
+    w.field_if("working_directory", p.current_directory);
+    if (!p.sha1.empty() || !p.md5.empty() || !p.sha256.empty()) {
+        w.key("hash").begin_object().field_if("sha1", p.sha1).field_if("md5", p.md5).field_if("sha256", p.sha256);
+        w.end_object();
+    }
+    if (!p.imphash.empty() || !p.file_version.empty() || !p.description.empty() || !p.product.empty() ||
+        !p.company.empty() || !p.original_file_name.empty()) {
+        w.key("pe").begin_object();
+        w.field_if("imphash", p.imphash).field_if("file_version", p.file_version);
+        w.field_if("description", p.description).field_if("product", p.product).field_if("company", p.company);
+        w.field_if("original_file_name", p.original_file_name).end_object();
+    }
+    if (has_any(e.parent)) {
+        w.key("parent").begin_object();
+        process_ref_fields(w, e.parent);
+        w.end_object();
+    }
+    w.end_object();
+}
+
+void write_endpoint(json_writer& w, std::string_view key, const endpoint& ep, const std::optional<std::uint64_t>& bytes,
+                    const std::optional<std::uint64_t>& packets) {
+    if (ep == endpoint{} && !bytes && !packets) return;
+    w.key(key).begin_object();
+    w.field_if("ip", ep.ip);
+    number_if_nonzero(w, "port", ep.port);
+    w.field_if("domain", ep.hostname);
+    number_if(w, "bytes", bytes);
+    number_if(w, "packets", packets);
+    w.end_object();
+}
+
+// Everything ECS has no name for, under sclab.* in the model's own names.
+void write_sclab_namespace(json_writer& w, const event& e) {
+    const process_info& p = e.process;
+    const network_info& n = e.network;
+    const cloud_audit_info& c = e.cloud;
+    const bool process_extra = !p.integrity_level.empty() || !p.logon_guid.empty() || !p.logon_id.empty() ||
+                               p.terminal_session_id || p.file_size;
+    const bool network_extra = !n.action.empty() || !n.session_id.empty() || !n.source.port_name.empty() ||
+                               !n.destination.port_name.empty();
+    const bool dns_extra = !e.dns.query_status.empty() || !e.dns.query_results.empty();
+    const bool audit = e.kind == event_kind::cloud_audit;
+    if (!process_extra && !network_extra && !dns_extra && !audit && e.extra.empty()) return;
+    w.key("sclab").begin_object();
+    if (process_extra) {
+        w.key("process").begin_object();
+        w.field_if("integrity_level", p.integrity_level).field_if("logon_guid", p.logon_guid);
+        w.field_if("logon_id", p.logon_id);
+        number_if(w, "terminal_session_id", p.terminal_session_id);
+        number_if(w, "file_size", p.file_size);
+        w.end_object();
+    }
+    if (network_extra) {
+        w.key("network").begin_object();
+        w.field_if("action", n.action).field_if("session_id", n.session_id);
+        w.field_if("source_port_name", n.source.port_name).field_if("destination_port_name", n.destination.port_name);
+        w.end_object();
+    }
+    if (dns_extra) {
+        w.key("dns").begin_object().field_if("query_status", e.dns.query_status);
+        w.field_if("query_results", e.dns.query_results).end_object();
+    }
+    if (audit) {
+        w.key("audit").begin_object();
+        w.field_if("service", c.service).field_if("actor_type", c.actor_type).field_if("actor_id", c.actor_id);
+        w.field_if("actor_name", c.actor_name).field_if("access_key_id", c.access_key_id);
+        w.field_if("actor_account", c.actor_account).field_if("resource_type", c.resource_type);
+        w.field_if("resource_id", c.resource_id).field_if("resource_name", c.resource_name);
+        w.field_if("request_id", c.request_id).field_if("event_id", c.event_id).field_if("interface", c.interface_name);
+        w.field_if("category", c.category).field_if("severity", c.severity);
+        if (c.read_only) w.key("read_only").boolean(*c.read_only);
+        if (c.management_event) w.key("management_event").boolean(*c.management_event);
+        if (!c.request_parameters.empty()) w.key("request_parameters").raw(c.request_parameters);
+        if (!c.response_elements.empty()) w.key("response_elements").raw(c.response_elements);
+        if (!c.metadata.empty()) w.key("metadata").raw(c.metadata);
+        if (!c.old_value.empty()) w.key("old_value").raw(c.old_value);
+        if (!c.new_value.empty()) w.key("new_value").raw(c.new_value);
+        w.end_object();
+    }
+    if (!e.extra.empty()) {
+        w.key("extra").begin_object();
+        for (const auto& [k, v] : e.extra) w.field(k, v);
+        w.end_object();
+    }
+    w.end_object();
+}
+
+void write_ecs(std::string& out, const event& e) {
+    const bool cloud = e.kind == event_kind::cloud_audit;
+    const network_info& n = e.network;
+    json_writer w(out);
+    w.begin_object();
+    time_field(w, "@timestamp", e.time);
+    const ecs_classification cls = classify(e.kind);
+    std::string dataset(dataset_prefix);
+    dataset += to_string(e.kind);
+    w.key("event").begin_object();
+    w.field("kind", "event").field("category", cls.category).field("type", cls.type).field("dataset", dataset);
+    w.field_if("id", e.record_id);
+    w.field_if("action", cloud ? std::string_view(e.cloud.action) : std::string_view(n.action));
+    if (cloud) w.field("outcome", e.cloud.success ? "success" : "failure");
+    number_if(w, "duration", n.duration);
+    w.end_object();
+    if (!e.host.empty()) w.key("host").begin_object().field("name", e.host).end_object();
+    user_object(w, "user", e.user);
+    if (!e.run_id.empty()) w.key("labels").begin_object().field("run_id", e.run_id).end_object();
+    write_process(w, e);
+
+    // In cloud records source.ip and user_agent are the API caller's; elsewhere, the connection's.
+    endpoint source = n.source;
+    if (cloud) source.ip = e.cloud.source_ip;
+    write_endpoint(w, "source", source, n.bytes_sent, n.packets_sent);
+    write_endpoint(w, "destination", n.destination, n.bytes_received, n.packets_received);
+    if (!n.transport.empty() || !n.protocol.empty() || !n.direction.empty()) {
+        w.key("network").begin_object().field_if("transport", n.transport).field_if("protocol", n.protocol);
+        w.field_if("direction", n.direction).end_object();
+    }
+    if (!n.server_name.empty())
+        w.key("tls").begin_object().key("client").begin_object().field("server_name", n.server_name).end_object().end_object();
+    const http_info& h = e.http;
+    if (!h.method.empty() || h.status != 0 || !h.content_type.empty() || !h.request_id.empty()) {
+        w.key("http").begin_object();
+        w.key("request").begin_object().field_if("method", h.method).field_if("id", h.request_id).end_object();
+        w.key("response").begin_object();
+        number_if_nonzero(w, "status_code", h.status);
+        w.field_if("mime_type", h.content_type).end_object();
+        w.end_object();
+    }
+    if (!h.url.empty()) w.key("url").begin_object().field("original", h.url).end_object();
+    std::string_view agent = cloud ? std::string_view(e.cloud.user_agent) : std::string_view(h.user_agent);
+    if (!agent.empty()) w.key("user_agent").begin_object().field("original", agent).end_object();
+    const dns_info& d = e.dns;
+    if (!d.query_name.empty() || !d.query_type.empty())
+        w.key("dns").begin_object().key("question").begin_object().field_if("name", d.query_name)
+            .field_if("type", d.query_type).end_object().end_object();
+    if (!e.file.target_filename.empty() || e.file.creation_time != 0) {
+        w.key("file").begin_object().field_if("path", e.file.target_filename);
+        time_field(w, "created", e.file.creation_time);
+        w.end_object();
+    }
+    const script_block_info& s = e.script;
+    if (!s.text.empty() || !s.id.empty() || !s.path.empty() || s.message_number || s.message_total) {
+        w.key("powershell").begin_object();
+        number_if_nonzero(w, "sequence", s.message_number);
+        number_if_nonzero(w, "total", s.message_total);
+        w.key("file").begin_object().field_if("script_block_text", s.text).field_if("script_block_id", s.id);
+        w.field_if("path", s.path).end_object().end_object();
+    }
+    if (cloud) {
+        const cloud_audit_info& c = e.cloud;
+        w.key("cloud").begin_object().field_if("provider", c.provider).field_if("region", c.region);
+        if (!c.account_id.empty()) w.key("account").begin_object().field("id", c.account_id).end_object();
+        w.end_object();
+        if (!c.error_code.empty() || !c.error_message.empty())
+            w.key("error").begin_object().field_if("code", c.error_code).field_if("message", c.error_message).end_object();
+    }
+    write_sclab_namespace(w, e);
+    w.end_object();
+    out.push_back('\n');
+}
+
+class ecs_writer final : public event_writer {
+public:
+    explicit ecs_writer(output_file& out) : out_(out) {}
+    bool write(const event& e) override {
+        write_ecs(out_.buffer(), e);
+        out_.record_done();
+        return true;
+    }
+
+private:
+    output_file& out_;
+};
+
+// ---- reading -------------------------------------------------------------------------------------------
+
+const json* path(const json& root, std::initializer_list<std::string_view> keys) {
+    const json* at = &root;
+    for (std::string_view k : keys) {
+        if (!at->is_object()) return nullptr;
+        at = json_member(*at, k);
+        if (at == nullptr) return nullptr;
+    }
+    return at;
+}
+
+std::string str(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
+    const json* obj = path(root, parents);
+    return obj == nullptr ? std::string() : json_get_string(*obj, key);
+}
+
+template <class T>
+std::optional<T> opt_uint(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
+    const json* obj = path(root, parents);
+    if (obj == nullptr) return std::nullopt;
+    auto v = json_get_uint(*obj, key);
+    if (!v) return std::nullopt;
+    if (*v > std::numeric_limits<T>::max()) throw record_error("field \"" + std::string(key) + "\" is out of range");
+    return static_cast<T>(*v);
+}
+
+template <class T>
+T uint_or_zero(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
+    return opt_uint<T>(root, parents, key).value_or(T{0});
+}
+
+time_ns time_or_zero(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
+    std::string s = str(root, parents, key);
+    if (s.empty()) return 0;
+    time_ns t = 0;
+    if (!parse_iso8601(s, t)) throw record_error("\"" + std::string(key) + "\" is not an ISO 8601 UTC time: " + s);
+    return t;
+}
+
+std::string read_user(const json& root, std::initializer_list<std::string_view> parents) {
+    const json* u = path(root, parents);
+    if (u == nullptr) return {};
+    std::string domain = json_get_string(*u, "domain"), name = json_get_string(*u, "name");
+    return domain.empty() ? name : domain + "\\" + name;
+}
+
+void read_process_ref(const json& p, process_ref& out) {
+    out.guid = json_get_string(p, "entity_id");
+    out.pid = json_get_uint(p, "pid").value_or(0);
+    out.image = json_get_string(p, "executable");
+    out.command_line = json_get_string(p, "command_line");
+    out.creation_time = time_or_zero(p, {}, "start");
+    out.user = read_user(p, {"user"});
+}
+
+event_kind infer_kind(const json& root) {
+    std::string dataset = str(root, {"event"}, "dataset");
+    event_kind kind{};
+    if (dataset.starts_with(dataset_prefix) && parse_event_kind(std::string_view(dataset).substr(dataset_prefix.size()), kind))
+        return kind;
+    // Another producer's ECS: classify as ECS does. A category may be an array.
+    auto has = [&](std::string_view field, std::string_view value) {
+        const json* v = path(root, {"event", field});
+        if (v == nullptr) return false;
+        if (v->is_string()) return v->get_ref<const std::string&>() == value;
+        if (v->is_array())
+            for (const json& x : *v)
+                if (x.is_string() && x.get_ref<const std::string&>() == value) return true;
+        return false;
+    };
+    if (path(root, {"powershell", "file", "script_block_text"}) != nullptr) return event_kind::script_block;
+    if (path(root, {"dns", "question", "name"}) != nullptr) return event_kind::dns_query;
+    if (has("category", "process") && has("type", "start")) return event_kind::process_creation;
+    if (has("category", "file")) return event_kind::file_creation;
+    if (has("category", "web")) return event_kind::http_request;
+    if (path(root, {"cloud", "provider"}) != nullptr) return event_kind::cloud_audit;
+    if (has("category", "network")) return path(root, {"process"}) ? event_kind::network_connection : event_kind::network_session;
+    throw record_error("cannot tell what kind of event this is: no sclab event.dataset and no ECS category it maps from");
+}
+
+void read_ecs(const json& root, event& e) {
+    if (!root.is_object()) throw record_error("an ECS record is a JSON object");
+    e.kind = infer_kind(root);
+    const bool cloud = e.kind == event_kind::cloud_audit;
+    std::string ts = json_get_string(root, "@timestamp");
+    if (ts.empty()) throw record_error("missing \"@timestamp\"");
+    if (!parse_iso8601(ts, e.time)) throw record_error("\"@timestamp\" is not an ISO 8601 UTC time: " + ts);
+    e.record_id = str(root, {"event"}, "id");
+    std::string action = str(root, {"event"}, "action");
+    e.network.duration = opt_uint<time_ns>(root, {"event"}, "duration");
+    e.host = str(root, {"host"}, "name");
+    e.user = read_user(root, {"user"});
+    e.run_id = str(root, {"labels"}, "run_id");
+
+    if (const json* p = path(root, {"process"})) {
+        read_process_ref(*p, e.process);
+        e.process.current_directory = json_get_string(*p, "working_directory");
+        e.process.sha1 = str(*p, {"hash"}, "sha1");
+        e.process.md5 = str(*p, {"hash"}, "md5");
+        e.process.sha256 = str(*p, {"hash"}, "sha256");
+        e.process.imphash = str(*p, {"pe"}, "imphash");
+        e.process.file_version = str(*p, {"pe"}, "file_version");
+        e.process.description = str(*p, {"pe"}, "description");
+        e.process.product = str(*p, {"pe"}, "product");
+        e.process.company = str(*p, {"pe"}, "company");
+        e.process.original_file_name = str(*p, {"pe"}, "original_file_name");
+        if (const json* parent = path(*p, {"parent"})) read_process_ref(*parent, e.parent);
+    }
+    network_info& n = e.network;
+    auto read_endpoint = [&](std::string_view key, endpoint& ep, std::optional<std::uint64_t>& bytes,
+                             std::optional<std::uint64_t>& packets) {
+        const json* o = path(root, {key});
+        if (o == nullptr) return;
+        ep.ip = json_get_string(*o, "ip");
+        ep.port = opt_uint<std::uint16_t>(*o, {}, "port").value_or(0);
+        ep.hostname = json_get_string(*o, "domain");
+        bytes = json_get_uint(*o, "bytes");
+        packets = json_get_uint(*o, "packets");
+    };
+    read_endpoint("source", n.source, n.bytes_sent, n.packets_sent);
+    read_endpoint("destination", n.destination, n.bytes_received, n.packets_received);
+    n.transport = str(root, {"network"}, "transport");
+    n.protocol = str(root, {"network"}, "protocol");
+    n.direction = str(root, {"network"}, "direction");
+    n.server_name = str(root, {"tls", "client"}, "server_name");
+    e.http.method = str(root, {"http", "request"}, "method");
+    e.http.request_id = str(root, {"http", "request"}, "id");
+    e.http.status = uint_or_zero<std::uint16_t>(root, {"http", "response"}, "status_code");
+    e.http.content_type = str(root, {"http", "response"}, "mime_type");
+    e.http.url = str(root, {"url"}, "original");
+    if (e.http.url.empty()) e.http.url = str(root, {"url"}, "full");
+    std::string agent = str(root, {"user_agent"}, "original");
+    e.dns.query_name = str(root, {"dns", "question"}, "name");
+    e.dns.query_type = str(root, {"dns", "question"}, "type");
+    e.file.target_filename = str(root, {"file"}, "path");
+    e.file.creation_time = time_or_zero(root, {"file"}, "created");
+    e.script.text = str(root, {"powershell", "file"}, "script_block_text");
+    e.script.id = str(root, {"powershell", "file"}, "script_block_id");
+    e.script.path = str(root, {"powershell", "file"}, "path");
+    e.script.message_number = uint_or_zero<std::uint32_t>(root, {"powershell"}, "sequence");
+    e.script.message_total = uint_or_zero<std::uint32_t>(root, {"powershell"}, "total");
+
+    process_info& p = e.process;
+    p.integrity_level = str(root, {"sclab", "process"}, "integrity_level");
+    p.logon_guid = str(root, {"sclab", "process"}, "logon_guid");
+    p.logon_id = str(root, {"sclab", "process"}, "logon_id");
+    p.terminal_session_id = opt_uint<std::uint32_t>(root, {"sclab", "process"}, "terminal_session_id");
+    p.file_size = opt_uint<std::uint64_t>(root, {"sclab", "process"}, "file_size");
+    n.session_id = str(root, {"sclab", "network"}, "session_id");
+    n.source.port_name = str(root, {"sclab", "network"}, "source_port_name");
+    n.destination.port_name = str(root, {"sclab", "network"}, "destination_port_name");
+    e.dns.query_status = str(root, {"sclab", "dns"}, "query_status");
+    e.dns.query_results = str(root, {"sclab", "dns"}, "query_results");
+
+    if (cloud) {
+        cloud_audit_info& c = e.cloud;
+        c.action = action;
+        c.success = str(root, {"event"}, "outcome") != "failure";
+        c.user_agent = agent;
+        c.source_ip = n.source.ip;
+        n.source.ip.clear();
+        c.provider = str(root, {"cloud"}, "provider");
+        c.region = str(root, {"cloud"}, "region");
+        c.account_id = str(root, {"cloud", "account"}, "id");
+        c.error_code = str(root, {"error"}, "code");
+        c.error_message = str(root, {"error"}, "message");
+        if (const json* a = path(root, {"sclab", "audit"})) {
+            c.service = json_get_string(*a, "service");
+            c.actor_type = json_get_string(*a, "actor_type");
+            c.actor_id = json_get_string(*a, "actor_id");
+            c.actor_name = json_get_string(*a, "actor_name");
+            c.access_key_id = json_get_string(*a, "access_key_id");
+            c.actor_account = json_get_string(*a, "actor_account");
+            c.resource_type = json_get_string(*a, "resource_type");
+            c.resource_id = json_get_string(*a, "resource_id");
+            c.resource_name = json_get_string(*a, "resource_name");
+            c.request_id = json_get_string(*a, "request_id");
+            c.event_id = json_get_string(*a, "event_id");
+            c.interface_name = json_get_string(*a, "interface");
+            c.category = json_get_string(*a, "category");
+            c.severity = json_get_string(*a, "severity");
+            c.read_only = json_get_bool(*a, "read_only");
+            c.management_event = json_get_bool(*a, "management_event");
+            c.request_parameters = json_get_raw(*a, "request_parameters");
+            c.response_elements = json_get_raw(*a, "response_elements");
+            c.metadata = json_get_raw(*a, "metadata");
+            c.old_value = json_get_raw(*a, "old_value");
+            c.new_value = json_get_raw(*a, "new_value");
+        }
+    } else {
+        n.action = action;
+        e.http.user_agent = agent;
+    }
+    if (const json* extra = path(root, {"sclab", "extra"})) {
+        if (!extra->is_object()) throw record_error("\"sclab.extra\" should be an object");
+        for (const auto& [k, v] : extra->items()) {
+            if (!v.is_string()) throw record_error("\"sclab.extra." + k + "\" should be a string");
+            e.extra.emplace_back(k, v.get<std::string>());
+        }
+    }
+}
+
+class ecs_parser final : public line_parser {
+public:
+    bool parse(std::string_view line, event& out) override {
+        if (line.find_first_not_of(" \t") == std::string_view::npos) return false;
+        read_ecs(parse_json_record(line), out);
+        return true;
+    }
+};
+
+event retain_ecs(const event& e) {
+    event r = e;
+    // JSON objects come back with keys sorted (nlohmann); kept JSON text is re-serialised compactly.
+    std::sort(r.extra.begin(), r.extra.end());
+    cloud_audit_info& c = r.cloud;
+    for (std::string* raw : {&c.request_parameters, &c.response_elements, &c.metadata, &c.old_value, &c.new_value})
+        *raw = normalize_json_text(*raw);
+    if (r.kind != event_kind::cloud_audit) {
+        // Audit-only fields have no ECS home outside audit records.
+        c = cloud_audit_info{};
+    } else {
+        // In an audit record source.ip and user_agent are the caller's, and event.action is the API action.
+        r.network.action.clear();
+        r.http.user_agent.clear();
+        r.network.source.ip.clear();
+    }
+    return r;
+}
+
+std::unique_ptr<event_reader> open_ecs_reader(const std::string& path, const read_options& options) {
+    return std::make_unique<line_event_reader>(path, options, std::make_unique<ecs_parser>());
+}
+std::unique_ptr<event_writer> open_ecs_writer(output_file& out) { return std::make_unique<ecs_writer>(out); }
+
+}  // namespace
+
+const format_info& ecs_json_format() {
+    static const format_info info{
+        .name = "ecs-json",
+        .description = "Elastic Common Schema, one JSON object per line: carries every field sclab knows",
+        .kinds = kinds_of({event_kind::process_creation, event_kind::network_connection, event_kind::dns_query,
+                           event_kind::file_creation, event_kind::script_block, event_kind::network_session,
+                           event_kind::http_request, event_kind::cloud_audit}),
+        .open_reader = open_ecs_reader,
+        .open_writer = open_ecs_writer,
+        .retain = retain_ecs,
+    };
+    return info;
+}
+
+}  // namespace sclab::telemetry
