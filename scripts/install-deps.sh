@@ -10,7 +10,7 @@ build=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-d
        libgtest-dev libgmock-dev)
 fuzz=(clang libclang-rt-14-dev)
 clients=(curl openssl awscli ca-certificates)
-bench=(wrk nginx-light hyperfine)
+bench=(wrk nginx-light hyperfine bc)
 
 wanted=("${build[@]}" "${fuzz[@]}" "${clients[@]}" "${bench[@]}")
 # Node.js may come from another packaging (with its own npm); ask Debian for it only when absent.
