@@ -1,0 +1,117 @@
+// The lab file: which functions, accounts, regions and credentials the emulated clouds hold.
+// Parameters are data: a user edits JSON (emulators/labs/default.json ships with the endpoints of the eight
+// catalog scenarios), never this code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sclab::emulators {
+
+// What the function behind an endpoint does for a C2 client: a check-in path that hands out a small task,
+// a result path that accepts an upload. Response sizes come from here, or from the request itself
+// (a client may ask for N bytes with the `X-Sclab-Response-Bytes` header, bounded by max_response_bytes).
+struct relay_behaviour {
+    std::string checkin_path = "/";          // GET or POST: answers with a task of task_bytes
+    std::string result_path = "/result";     // POST: accepts the upload, answers with ack_bytes
+    std::uint64_t task_bytes = 64;
+    std::uint64_t ack_bytes = 16;
+    std::uint64_t max_response_bytes = 1u << 20;
+};
+
+struct aws_credential {
+    std::string access_key_id;
+    std::string secret_access_key;  // kept for completeness; the emulator checks the key id, not the signature
+    std::string user_arn;           // arn:aws:iam::<account>:user/<name>
+    std::string principal_id;       // AIDA...
+};
+
+struct lambda_function {
+    std::string name;
+    std::string region;
+    std::string url_id;             // <url-id>.lambda-url.<region>.on.aws; empty when the function has no URL
+    std::string runtime = "python3.12";
+    std::string handler = "lambda_function.lambda_handler";
+    relay_behaviour relay;
+};
+
+struct api_gateway {
+    std::string api_id;             // 10 characters
+    std::string region;
+    std::string stage = "prod";
+    bool http_api = false;          // HTTP APIs answer with apigw-requestid; REST APIs with x-amz-apigw-id
+    relay_behaviour relay;
+};
+
+struct aws_account {
+    std::string id;                 // 12 digits
+    std::vector<aws_credential> credentials;
+    std::vector<lambda_function> functions;
+    std::vector<api_gateway> api_gateways;
+};
+
+struct cloudflare_worker {
+    std::string name;
+    relay_behaviour relay;
+};
+
+struct cloudflare_account {
+    std::string id;                 // 32 hex
+    std::string name;
+    std::string subdomain;          // <worker>.<subdomain>.workers.dev
+    std::string email;              // the actor the audit log names
+    std::vector<std::string> api_tokens;
+    std::vector<cloudflare_worker> workers;
+    std::vector<std::string> pages_projects;  // <project>.pages.dev
+};
+
+struct apps_script_deployment {
+    std::string deployment_id;      // AKfycb...
+    std::string project_id;
+    std::string owner_email;
+    relay_behaviour relay;
+};
+
+struct cloud_function {
+    std::string project_id;
+    std::string region;             // us-central1
+    std::string name;
+    relay_behaviour relay;
+};
+
+struct cloud_run_service {
+    std::string host;               // <service>-<hash>-<region-code>.a.run.app or <service>-<number>.<region>.run.app
+    std::string project_id;
+    relay_behaviour relay;
+};
+
+struct google_lab {
+    std::vector<apps_script_deployment> apps_script;
+    std::vector<cloud_function> cloud_functions;
+    std::vector<cloud_run_service> cloud_run;
+    std::vector<std::string> admin_tokens;  // bearer tokens the admin endpoint accepts
+    std::string admin_email;
+};
+
+// A platform known only by its domain suffix (netlify.app, vercel.app, ...): any host under it answers.
+struct generic_platform {
+    std::string domain_suffix;      // "netlify.app"
+    std::string server_header;      // the platform's Server header
+    relay_behaviour relay;
+};
+
+struct lab_config {
+    std::string name;
+    std::vector<aws_account> aws;
+    std::vector<cloudflare_account> cloudflare;
+    google_lab google;
+    std::vector<generic_platform> generic;
+};
+
+// Reads and validates a lab file. Throws telemetry::input_error naming the file, the JSON path of the bad
+// value and the reason.
+lab_config load_lab_config(const std::string& path);
+
+}  // namespace sclab::emulators
