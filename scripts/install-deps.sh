@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages, grouped by why we need them.
-build=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-dev libssl-dev nlohmann-json3-dev
+build=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-dev libssl-dev nlohmann-json3-dev libsimdjson-dev
        libgtest-dev libgmock-dev)
 fuzz=(clang libclang-rt-14-dev)
 clients=(curl openssl awscli ca-certificates)

@@ -5,8 +5,11 @@ namespace sclab::telemetry {
 namespace {
 std::string compose(const std::string& file, std::uint64_t line, const std::string& reason) {
     std::string s = file;
-    if (line != 0) s += ":" + std::to_string(line);
-    s += ": " + reason;
+    if (line != 0) {
+        s.push_back(':');
+        s.append(std::to_string(line));
+    }
+    s.append(": ").append(reason);
     return s;
 }
 }  // namespace

@@ -3,18 +3,16 @@
 // "Normalised"); fields ECS lacks live under `sclab.*` (custom fields are allowed by ECS), and vendor extras
 // under `sclab.extra`. Reading also accepts ECS from other producers (Elastic exports): the event kind then
 // comes from event.category / event.type instead of event.dataset.
-#include <algorithm>
 #include <limits>
 
 #include "telemetry/format.hpp"
+#include "telemetry/json_fast.hpp"
 #include "telemetry/json_text.hpp"
 #include "telemetry/time_format.hpp"
 
 namespace sclab::telemetry {
 
 namespace {
-
-using nlohmann::json;
 
 constexpr std::string_view dataset_prefix = "sclab.";
 
@@ -268,92 +266,137 @@ private:
 
 // ---- reading -------------------------------------------------------------------------------------------
 
-const json* path(const json& root, std::initializer_list<std::string_view> keys) {
-    const json* at = &root;
-    for (std::string_view k : keys) {
-        if (!at->is_object()) return nullptr;
-        at = json_member(*at, k);
-        if (at == nullptr) return nullptr;
-    }
-    return at;
-}
+using parents = std::initializer_list<std::string_view>;
 
-std::string str(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
-    const json* obj = path(root, parents);
-    return obj == nullptr ? std::string() : json_get_string(*obj, key);
+std::string str(json_element root, parents at, std::string_view key) {
+    auto obj = fj_path(root, at);
+    return obj ? std::string(fj_string(*obj, key)) : std::string();
 }
 
 template <class T>
-std::optional<T> opt_uint(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
-    const json* obj = path(root, parents);
-    if (obj == nullptr) return std::nullopt;
-    auto v = json_get_uint(*obj, key);
+std::optional<T> opt_uint(json_element root, parents at, std::string_view key) {
+    auto obj = fj_path(root, at);
+    if (!obj) return std::nullopt;
+    auto v = fj_uint(*obj, key);
     if (!v) return std::nullopt;
     if (*v > std::numeric_limits<T>::max()) throw record_error("field \"" + std::string(key) + "\" is out of range");
     return static_cast<T>(*v);
 }
 
 template <class T>
-T uint_or_zero(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
-    return opt_uint<T>(root, parents, key).value_or(T{0});
+T uint_or_zero(json_element root, parents at, std::string_view key) {
+    return opt_uint<T>(root, at, key).value_or(T{0});
 }
 
-time_ns time_or_zero(const json& root, std::initializer_list<std::string_view> parents, std::string_view key) {
-    std::string s = str(root, parents, key);
+time_ns time_or_zero(json_element root, parents at, std::string_view key) {
+    std::string s = str(root, at, key);
     if (s.empty()) return 0;
     time_ns t = 0;
     if (!parse_iso8601(s, t)) throw record_error("\"" + std::string(key) + "\" is not an ISO 8601 UTC time: " + s);
     return t;
 }
 
-std::string read_user(const json& root, std::initializer_list<std::string_view> parents) {
-    const json* u = path(root, parents);
-    if (u == nullptr) return {};
-    std::string domain = json_get_string(*u, "domain"), name = json_get_string(*u, "name");
-    return domain.empty() ? name : domain + "\\" + name;
+std::string read_user(json_element root, parents at) {
+    auto u = fj_path(root, at);
+    if (!u) return {};
+    std::string_view domain = fj_string(*u, "domain"), name = fj_string(*u, "name");
+    return domain.empty() ? std::string(name) : std::string(domain) + "\\" + std::string(name);
 }
 
-void read_process_ref(const json& p, process_ref& out) {
-    out.guid = json_get_string(p, "entity_id");
-    out.pid = json_get_uint(p, "pid").value_or(0);
-    out.image = json_get_string(p, "executable");
-    out.command_line = json_get_string(p, "command_line");
+void read_process_ref(json_element p, process_ref& out) {
+    out.guid = fj_string(p, "entity_id");
+    out.pid = fj_uint(p, "pid").value_or(0);
+    out.image = fj_string(p, "executable");
+    out.command_line = fj_string(p, "command_line");
     out.creation_time = time_or_zero(p, {}, "start");
     out.user = read_user(p, {"user"});
 }
 
-event_kind infer_kind(const json& root) {
+// True when event.<field> is `value` or an array holding it (ECS allows both).
+bool event_field_has(json_element root, std::string_view field, std::string_view value) {
+    auto v = fj_path(root, {"event", field});
+    if (!v) return false;
+    std::string_view s;
+    if (!v->get_string().get(s)) return s == value;
+    simdjson::dom::array items;
+    if (!v->get_array().get(items))
+        for (json_element x : items)
+            if (!x.get_string().get(s) && s == value) return true;
+    return false;
+}
+
+event_kind infer_kind(json_element root) {
     std::string dataset = str(root, {"event"}, "dataset");
     event_kind kind{};
     if (dataset.starts_with(dataset_prefix) && parse_event_kind(std::string_view(dataset).substr(dataset_prefix.size()), kind))
         return kind;
-    // Another producer's ECS: classify as ECS does. A category may be an array.
-    auto has = [&](std::string_view field, std::string_view value) {
-        const json* v = path(root, {"event", field});
-        if (v == nullptr) return false;
-        if (v->is_string()) return v->get_ref<const std::string&>() == value;
-        if (v->is_array())
-            for (const json& x : *v)
-                if (x.is_string() && x.get_ref<const std::string&>() == value) return true;
-        return false;
-    };
-    if (path(root, {"powershell", "file", "script_block_text"}) != nullptr) return event_kind::script_block;
-    if (path(root, {"dns", "question", "name"}) != nullptr) return event_kind::dns_query;
-    if (has("category", "process") && has("type", "start")) return event_kind::process_creation;
-    if (has("category", "file")) return event_kind::file_creation;
-    if (has("category", "web")) return event_kind::http_request;
-    if (path(root, {"cloud", "provider"}) != nullptr) return event_kind::cloud_audit;
-    if (has("category", "network")) return path(root, {"process"}) ? event_kind::network_connection : event_kind::network_session;
+    // Another producer's ECS: classify as ECS does.
+    if (fj_path(root, {"powershell", "file", "script_block_text"})) return event_kind::script_block;
+    if (fj_path(root, {"dns", "question", "name"})) return event_kind::dns_query;
+    if (event_field_has(root, "category", "process") && event_field_has(root, "type", "start"))
+        return event_kind::process_creation;
+    if (event_field_has(root, "category", "file")) return event_kind::file_creation;
+    if (event_field_has(root, "category", "web")) return event_kind::http_request;
+    if (fj_path(root, {"cloud", "provider"})) return event_kind::cloud_audit;
+    if (event_field_has(root, "category", "network"))
+        return fj_path(root, {"process"}) ? event_kind::network_connection : event_kind::network_session;
     throw record_error("cannot tell what kind of event this is: no sclab event.dataset and no ECS category it maps from");
 }
 
-void read_ecs(const json& root, event& e) {
+void read_endpoint(json_element root, std::string_view key, endpoint& ep, std::optional<std::uint64_t>& bytes,
+                   std::optional<std::uint64_t>& packets) {
+    auto o = fj_path(root, {key});
+    if (!o) return;
+    ep.ip = fj_string(*o, "ip");
+    ep.port = opt_uint<std::uint16_t>(*o, {}, "port").value_or(0);
+    ep.hostname = fj_string(*o, "domain");
+    bytes = fj_uint(*o, "bytes");
+    packets = fj_uint(*o, "packets");
+}
+
+void read_cloud_audit(json_element root, event& e, std::string action, std::string agent) {
+    cloud_audit_info& c = e.cloud;
+    c.action = std::move(action);
+    c.success = str(root, {"event"}, "outcome") != "failure";
+    c.user_agent = std::move(agent);
+    c.source_ip = std::move(e.network.source.ip);
+    e.network.source.ip.clear();
+    c.provider = str(root, {"cloud"}, "provider");
+    c.region = str(root, {"cloud"}, "region");
+    c.account_id = str(root, {"cloud", "account"}, "id");
+    c.error_code = str(root, {"error"}, "code");
+    c.error_message = str(root, {"error"}, "message");
+    auto a = fj_path(root, {"sclab", "audit"});
+    if (!a) return;
+    c.service = fj_string(*a, "service");
+    c.actor_type = fj_string(*a, "actor_type");
+    c.actor_id = fj_string(*a, "actor_id");
+    c.actor_name = fj_string(*a, "actor_name");
+    c.access_key_id = fj_string(*a, "access_key_id");
+    c.actor_account = fj_string(*a, "actor_account");
+    c.resource_type = fj_string(*a, "resource_type");
+    c.resource_id = fj_string(*a, "resource_id");
+    c.resource_name = fj_string(*a, "resource_name");
+    c.request_id = fj_string(*a, "request_id");
+    c.event_id = fj_string(*a, "event_id");
+    c.interface_name = fj_string(*a, "interface");
+    c.category = fj_string(*a, "category");
+    c.severity = fj_string(*a, "severity");
+    c.read_only = fj_bool(*a, "read_only");
+    c.management_event = fj_bool(*a, "management_event");
+    c.request_parameters = fj_raw(*a, "request_parameters");
+    c.response_elements = fj_raw(*a, "response_elements");
+    c.metadata = fj_raw(*a, "metadata");
+    c.old_value = fj_raw(*a, "old_value");
+    c.new_value = fj_raw(*a, "new_value");
+}
+
+void read_ecs(json_element root, event& e) {
     if (!root.is_object()) throw record_error("an ECS record is a JSON object");
     e.kind = infer_kind(root);
-    const bool cloud = e.kind == event_kind::cloud_audit;
-    std::string ts = json_get_string(root, "@timestamp");
+    std::string_view ts = fj_string(root, "@timestamp");
     if (ts.empty()) throw record_error("missing \"@timestamp\"");
-    if (!parse_iso8601(ts, e.time)) throw record_error("\"@timestamp\" is not an ISO 8601 UTC time: " + ts);
+    if (!parse_iso8601(ts, e.time)) throw record_error("\"@timestamp\" is not an ISO 8601 UTC time: " + std::string(ts));
     e.record_id = str(root, {"event"}, "id");
     std::string action = str(root, {"event"}, "action");
     e.network.duration = opt_uint<time_ns>(root, {"event"}, "duration");
@@ -361,9 +404,9 @@ void read_ecs(const json& root, event& e) {
     e.user = read_user(root, {"user"});
     e.run_id = str(root, {"labels"}, "run_id");
 
-    if (const json* p = path(root, {"process"})) {
+    if (auto p = fj_path(root, {"process"})) {
         read_process_ref(*p, e.process);
-        e.process.current_directory = json_get_string(*p, "working_directory");
+        e.process.current_directory = fj_string(*p, "working_directory");
         e.process.sha1 = str(*p, {"hash"}, "sha1");
         e.process.md5 = str(*p, {"hash"}, "md5");
         e.process.sha256 = str(*p, {"hash"}, "sha256");
@@ -373,21 +416,11 @@ void read_ecs(const json& root, event& e) {
         e.process.product = str(*p, {"pe"}, "product");
         e.process.company = str(*p, {"pe"}, "company");
         e.process.original_file_name = str(*p, {"pe"}, "original_file_name");
-        if (const json* parent = path(*p, {"parent"})) read_process_ref(*parent, e.parent);
+        if (auto parent = fj_path(*p, {"parent"})) read_process_ref(*parent, e.parent);
     }
     network_info& n = e.network;
-    auto read_endpoint = [&](std::string_view key, endpoint& ep, std::optional<std::uint64_t>& bytes,
-                             std::optional<std::uint64_t>& packets) {
-        const json* o = path(root, {key});
-        if (o == nullptr) return;
-        ep.ip = json_get_string(*o, "ip");
-        ep.port = opt_uint<std::uint16_t>(*o, {}, "port").value_or(0);
-        ep.hostname = json_get_string(*o, "domain");
-        bytes = json_get_uint(*o, "bytes");
-        packets = json_get_uint(*o, "packets");
-    };
-    read_endpoint("source", n.source, n.bytes_sent, n.packets_sent);
-    read_endpoint("destination", n.destination, n.bytes_received, n.packets_received);
+    read_endpoint(root, "source", n.source, n.bytes_sent, n.packets_sent);
+    read_endpoint(root, "destination", n.destination, n.bytes_received, n.packets_received);
     n.transport = str(root, {"network"}, "transport");
     n.protocol = str(root, {"network"}, "protocol");
     n.direction = str(root, {"network"}, "direction");
@@ -421,50 +454,19 @@ void read_ecs(const json& root, event& e) {
     e.dns.query_status = str(root, {"sclab", "dns"}, "query_status");
     e.dns.query_results = str(root, {"sclab", "dns"}, "query_results");
 
-    if (cloud) {
-        cloud_audit_info& c = e.cloud;
-        c.action = action;
-        c.success = str(root, {"event"}, "outcome") != "failure";
-        c.user_agent = agent;
-        c.source_ip = n.source.ip;
-        n.source.ip.clear();
-        c.provider = str(root, {"cloud"}, "provider");
-        c.region = str(root, {"cloud"}, "region");
-        c.account_id = str(root, {"cloud", "account"}, "id");
-        c.error_code = str(root, {"error"}, "code");
-        c.error_message = str(root, {"error"}, "message");
-        if (const json* a = path(root, {"sclab", "audit"})) {
-            c.service = json_get_string(*a, "service");
-            c.actor_type = json_get_string(*a, "actor_type");
-            c.actor_id = json_get_string(*a, "actor_id");
-            c.actor_name = json_get_string(*a, "actor_name");
-            c.access_key_id = json_get_string(*a, "access_key_id");
-            c.actor_account = json_get_string(*a, "actor_account");
-            c.resource_type = json_get_string(*a, "resource_type");
-            c.resource_id = json_get_string(*a, "resource_id");
-            c.resource_name = json_get_string(*a, "resource_name");
-            c.request_id = json_get_string(*a, "request_id");
-            c.event_id = json_get_string(*a, "event_id");
-            c.interface_name = json_get_string(*a, "interface");
-            c.category = json_get_string(*a, "category");
-            c.severity = json_get_string(*a, "severity");
-            c.read_only = json_get_bool(*a, "read_only");
-            c.management_event = json_get_bool(*a, "management_event");
-            c.request_parameters = json_get_raw(*a, "request_parameters");
-            c.response_elements = json_get_raw(*a, "response_elements");
-            c.metadata = json_get_raw(*a, "metadata");
-            c.old_value = json_get_raw(*a, "old_value");
-            c.new_value = json_get_raw(*a, "new_value");
-        }
+    if (e.kind == event_kind::cloud_audit) {
+        read_cloud_audit(root, e, std::move(action), std::move(agent));
     } else {
-        n.action = action;
-        e.http.user_agent = agent;
+        n.action = std::move(action);
+        e.http.user_agent = std::move(agent);
     }
-    if (const json* extra = path(root, {"sclab", "extra"})) {
-        if (!extra->is_object()) throw record_error("\"sclab.extra\" should be an object");
-        for (const auto& [k, v] : extra->items()) {
-            if (!v.is_string()) throw record_error("\"sclab.extra." + k + "\" should be a string");
-            e.extra.emplace_back(k, v.get<std::string>());
+    if (auto extra = fj_path(root, {"sclab", "extra"})) {
+        simdjson::dom::object items;
+        if (extra->get_object().get(items)) throw record_error("\"sclab.extra\" should be an object");
+        for (auto [k, v] : items) {
+            std::string_view value;
+            if (v.get_string().get(value)) throw record_error("\"sclab.extra." + std::string(k) + "\" should be a string");
+            e.extra.emplace_back(std::string(k), std::string(value));
         }
     }
 }
@@ -473,18 +475,20 @@ class ecs_parser final : public line_parser {
 public:
     bool parse(std::string_view line, event& out) override {
         if (line.find_first_not_of(" \t") == std::string_view::npos) return false;
-        read_ecs(parse_json_record(line), out);
+        read_ecs(parser_.parse(line), out);
         return true;
     }
+
+private:
+    fast_json_parser parser_;
 };
 
 event retain_ecs(const event& e) {
     event r = e;
-    // JSON objects come back with keys sorted (nlohmann); kept JSON text is re-serialised compactly.
-    std::sort(r.extra.begin(), r.extra.end());
+    // Kept JSON text comes back compact (keys in their order).
     cloud_audit_info& c = r.cloud;
     for (std::string* raw : {&c.request_parameters, &c.response_elements, &c.metadata, &c.old_value, &c.new_value})
-        *raw = normalize_json_text(*raw);
+        *raw = minify_json_text(*raw);
     if (r.kind != event_kind::cloud_audit) {
         // Audit-only fields have no ECS home outside audit records.
         c = cloud_audit_info{};
