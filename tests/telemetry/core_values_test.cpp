@@ -97,6 +97,19 @@ TEST(text, json_strings_are_valid_json) {
     EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), raw);
 }
 
+TEST(text, json_strings_escape_at_every_position_of_long_strings) {
+    // The escaper skips clean 8-byte words: put each special byte at every offset of a long string.
+    for (char special : {'"', '\\', '\n', '\x01', '\x1f', 'A', '\x7f'}) {
+        for (std::size_t pos = 0; pos < 40; ++pos) {
+            std::string raw(40, 'x'), out;
+            raw[pos] = special;
+            raw += "\xc3\xa9\xff tail";
+            append_json_string(out, raw);
+            EXPECT_EQ(nlohmann::json::parse(out, nullptr, true, true).get<std::string>().substr(0, 40), raw.substr(0, 40));
+        }
+    }
+}
+
 TEST(seeded_random, same_seed_same_stream_and_forks_are_independent) {
     seeded_random a(42), b(42), c(43);
     for (int i = 0; i < 100; ++i) {
