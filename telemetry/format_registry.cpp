@@ -5,7 +5,18 @@
 
 // clang-format off
 #define SCLAB_FORMATS(X) \
-    X(ecs_json)
+    X(ecs_json) \
+    X(cloudtrail) \
+    X(cloudflare_audit) \
+    X(gcp_audit) \
+    X(sysmon_xml) \
+    X(powershell_4104) \
+    X(squid) \
+    X(squid_upload) \
+    X(panos_traffic) \
+    X(leef) \
+    X(zeek_conn) \
+    X(defender_json)
 // clang-format on
 
 namespace sclab::telemetry {

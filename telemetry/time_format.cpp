@@ -61,8 +61,9 @@ bool read_fixed(std::string_view text, std::size_t pos, std::size_t width, int& 
 }
 
 bool valid(const civil_time& c) {
-    return c.month >= 1 && c.month <= 12 && c.day >= 1 && c.day <= days_in_month(c.year, c.month) &&
-           c.hour <= 23 && c.minute <= 59 && c.second <= 60;
+    // Only whole years time_ns can hold (it spans 1677-09-21 .. 2262-04-11): from_civil would overflow beyond.
+    return c.year >= 1678 && c.year <= 2261 && c.month >= 1 && c.month <= 12 && c.day >= 1 &&
+           c.day <= days_in_month(c.year, c.month) && c.hour <= 23 && c.minute <= 59 && c.second <= 60;
 }
 
 // Parses "YYYY<sep>MM<sep>DD<T>hh:mm:ss" at the start of text; returns chars consumed or 0.
@@ -206,7 +207,8 @@ bool parse_epoch_seconds(std::string_view text, time_ns& out) {
     if (whole.empty() || whole.size() > 11) return false;
     std::int64_t secs = 0;
     auto [p, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), secs);
-    if (ec != std::errc() || p != whole.data() + whole.size() || secs < 0) return false;
+    // The bound keeps secs * ns_per_second + nanos inside time_ns (year 2262).
+    if (ec != std::errc() || p != whole.data() + whole.size() || secs < 0 || secs > 9'223'372'035) return false;
     int nanos = 0;
     if (dot != std::string_view::npos) {
         bool ok = true;

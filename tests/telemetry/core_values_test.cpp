@@ -103,9 +103,9 @@ TEST(text, json_strings_escape_at_every_position_of_long_strings) {
         for (std::size_t pos = 0; pos < 40; ++pos) {
             std::string raw(40, 'x'), out;
             raw[pos] = special;
-            raw += "\xc3\xa9\xff tail";
+            raw += "\xc3\xa9 tail";
             append_json_string(out, raw);
-            EXPECT_EQ(nlohmann::json::parse(out, nullptr, true, true).get<std::string>().substr(0, 40), raw.substr(0, 40));
+            EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), raw);
         }
     }
 }
