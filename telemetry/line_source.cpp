@@ -10,16 +10,21 @@
 
 namespace sclab::telemetry {
 
+int open_input(std::string& path, bool& owns) {
+    owns = false;
+    if (path == "-") {
+        path = "<stdin>";
+        return 0;
+    }
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw input_error(path, 0, std::string("cannot open: ") + std::strerror(errno));
+    owns = true;
+    return fd;
+}
+
 line_source::line_source(std::string path, std::size_t max_line_bytes)
     : path_(std::move(path)), buffer_(1u << 20), max_line_(max_line_bytes) {
-    if (path_ == "-") {
-        fd_ = 0;
-        path_ = "<stdin>";
-    } else {
-        fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) throw input_error(path_, 0, std::string("cannot open: ") + std::strerror(errno));
-        owns_fd_ = true;
-    }
+    fd_ = open_input(path_, owns_fd_);
 }
 
 line_source::~line_source() {

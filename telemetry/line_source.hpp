@@ -8,6 +8,10 @@
 
 namespace sclab::telemetry {
 
+// Opens `path` for reading; "-" is standard input (and `path` becomes "<stdin>" for messages).
+// Sets `owns` when the caller must close the descriptor. Throws input_error naming the file.
+int open_input(std::string& path, bool& owns);
+
 class line_source {
 public:
     // path "-" reads standard input. Throws input_error when the file cannot be opened.

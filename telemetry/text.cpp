@@ -54,7 +54,6 @@ void append_xml_escaped(std::string& out, std::string_view text) {
     }
 }
 
-namespace {
 void append_utf8(std::string& out, std::uint32_t cp) {
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
@@ -72,7 +71,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
 }
-}  // namespace
 
 bool xml_unescape(std::string_view text, std::string& out) {
     out.clear();

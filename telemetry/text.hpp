@@ -22,6 +22,9 @@ void append_xml_escaped(std::string& out, std::string_view text);
 // Inverse of append_xml_escaped, plus numeric character references. False on a bad or unknown entity.
 bool xml_unescape(std::string_view text, std::string& out);
 
+// UTF-8 encoding of one code point (<= 0x10FFFF).
+void append_utf8(std::string& out, std::uint32_t cp);
+
 // A JSON string literal with its quotes. Bytes >= 0x80 pass through (the caller keeps UTF-8 valid).
 void append_json_string(std::string& out, std::string_view text);
 

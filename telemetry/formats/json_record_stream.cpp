@@ -1,4 +1,5 @@
 #include "telemetry/formats/json_record_stream.hpp"
+#include "telemetry/line_source.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -24,14 +25,7 @@ std::string describe(int c) {
 json_record_stream::json_record_stream(std::string path, const json_stream_options& options, problem_log& problems)
     : path_(std::move(path)), options_(options), problems_(problems),
       buffer_(std::max<std::size_t>(options.buffer_bytes, 1)) {
-    if (path_ == "-") {
-        fd_ = 0;
-        path_ = "<stdin>";
-    } else {
-        fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) throw input_error(path_, 0, std::string("cannot open: ") + std::strerror(errno));
-        owns_fd_ = true;
-    }
+    fd_ = open_input(path_, owns_fd_);
 }
 
 json_record_stream::~json_record_stream() {
