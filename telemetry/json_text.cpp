@@ -7,7 +7,7 @@ namespace sclab::telemetry {
 nlohmann::json parse_json_record(std::string_view text) {
     try {
         return nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
         throw record_error(std::string("not valid JSON: ") + e.what());
     }
 }

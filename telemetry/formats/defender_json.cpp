@@ -16,6 +16,7 @@
 #include <charconv>
 #include <limits>
 #include <span>
+#include <vector>
 
 #include "telemetry/format.hpp"
 #include "telemetry/json_text.hpp"
@@ -298,8 +299,9 @@ struct table_schema {
     std::array<std::string_view, 3> telltales;
 };
 
-const std::array<table_schema, 3> tables = {{
-    {"DeviceNetworkEvents", event_kind::network_connection, network_columns, "", "", {"Protocol", "LocalIPType", "RemoteIPType"}},
+constexpr std::array<table_schema, 3> tables = {{
+    {"DeviceNetworkEvents", event_kind::network_connection, network_columns, "", "",
+     {"Protocol", "LocalIPType", "RemoteIPType"}},
     {"DeviceProcessEvents", event_kind::process_creation, process_columns, "", "ProcessCreated",
      {"ProcessIntegrityLevel", "ProcessVersionInfoOriginalFileName", "InitiatingProcessSignatureStatus"}},
     {"DeviceEvents", event_kind::dns_query, device_event_columns, "DnsQueryResponse", "DnsQueryResponse",
@@ -341,6 +343,11 @@ std::string_view folder_path_column(std::string_view image) { return has_folder(
 std::string_view file_name_column(std::string_view image, std::string_view kept_name) {
     if (has_folder(image)) return kept_name.empty() ? file_name_of(image) : kept_name;
     return image.empty() ? kept_name : image;
+}
+
+// A FileName column worth keeping beside the FolderPath: one that is not the path's last component.
+bool file_name_differs(std::string_view image, std::string_view name) {
+    return has_folder(image) && !name.empty() && name != file_name_of(image);
 }
 
 struct account {
@@ -408,6 +415,16 @@ std::string normalized_logon_id(std::string_view text) {
     return parse_logon_id(text, id) ? logon_id_text(id) : std::string();
 }
 
+std::string compact(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// Sentinel stores AdditionalFields as a JSON value: the compact text of `text` when it is a JSON object or
+// array, else "".
+std::string json_container_text(std::string_view text) {
+    if (text.empty()) return {};
+    json v = json::parse(text.begin(), text.end(), nullptr, false);
+    return v.is_object() || v.is_array() ? compact(v) : std::string();
+}
+
 std::string iso_text(time_ns t) {
     std::string s;
     append_iso8601(s, t, 7);
@@ -429,10 +446,8 @@ std::string normalized_extra(column_type type, std::string_view text, bool senti
         case column_type::boolean: return text == "true" || text == "false" ? std::string(text) : std::string();
         case column_type::dynamic: {
             // Sentinel's dynamic columns come back as JSON values, re-serialised compactly.
-            if (!sentinel || text.empty()) return std::string(text);
-            json v = json::parse(text.begin(), text.end(), nullptr, false);
-            return v.is_object() || v.is_array() ? v.dump(-1, ' ', false, json::error_handler_t::replace)
-                                                  : std::string(text);
+            std::string value = sentinel ? json_container_text(text) : std::string();
+            return value.empty() ? std::string(text) : value;
         }
     }
     return {};
@@ -442,7 +457,7 @@ std::string normalized_extra(column_type type, std::string_view text, bool senti
 std::string dns_details_rest(json details) {
     details.erase(std::string(dns_query_string_key));
     details.erase(std::string(dns_query_type_key));
-    return details.empty() ? std::string() : details.dump(-1, ' ', false, json::error_handler_t::replace);
+    return details.empty() ? std::string() : compact(details);
 }
 json parse_object_or_null(std::string_view text) {
     if (text.empty()) return json();
@@ -473,14 +488,9 @@ void put_optional(std::string& out, const std::optional<T>& v) {
 }
 
 void put_dynamic(std::string& out, std::string_view text, bool sentinel) {
-    if (sentinel && !text.empty()) {
-        json v = json::parse(text.begin(), text.end(), nullptr, false);
-        if (v.is_object() || v.is_array()) {
-            out += v.dump(-1, ' ', false, json::error_handler_t::replace);
-            return;
-        }
-    }
-    put_string(out, text);
+    const std::string value = sentinel ? json_container_text(text) : std::string();
+    if (value.empty()) put_string(out, text);
+    else out += value;
 }
 
 void put_extra(std::string& out, column_type type, std::string_view text, bool sentinel) {
@@ -515,7 +525,7 @@ void put_dns_details(std::string& out, const event& e, bool sentinel, std::strin
         if (rest.is_object())
             for (const auto& [k, v] : rest.items())
                 if (k != dns_query_string_key && k != dns_query_type_key)
-                    w.key(k).raw(v.dump(-1, ' ', false, json::error_handler_t::replace));
+                    w.key(k).raw(compact(v));
     }
     w.end_object();
     if (scratch == "{}") scratch.clear();
@@ -578,25 +588,37 @@ void write_value(std::string& out, const table_schema& t, const column& c, const
     }
 }
 
-void put_key(std::string& out, std::string_view name, bool& first) {
-    if (!first) out.push_back(',');
-    first = false;
-    out.push_back('"');
-    out.append(name);  // column names are plain ASCII
-    out += "\":";
+// `"Name":` (with the comma before every column but the first), built once: column names are plain ASCII.
+std::vector<std::string> key_texts(std::span<const column> columns, bool first_has_comma) {
+    std::vector<std::string> keys;
+    for (const column& c : columns) {
+        std::string k = keys.empty() && !first_has_comma ? "\"" : ",\"";
+        keys.push_back(k.append(c.name).append("\":"));
+    }
+    return keys;
+}
+const std::vector<std::string>& key_texts_of(const table_schema& t) {
+    static const std::array<std::vector<std::string>, tables.size()> keys = [] {
+        std::array<std::vector<std::string>, tables.size()> k;
+        for (std::size_t i = 0; i < tables.size(); ++i) k[i] = key_texts(tables[i].columns, false);
+        return k;
+    }();
+    return keys[static_cast<std::size_t>(&t - tables.data())];
 }
 
 void write_row(std::string& out, const table_schema& t, const event& e, std::string& scratch) {
+    static const std::vector<std::string> sentinel_keys = key_texts(sentinel_columns, true);
+    const std::vector<std::string>& keys = key_texts_of(t);
     const bool sentinel = from_sentinel(e);
-    bool first = true;
     out.push_back('{');
-    for (const column& c : t.columns) {
-        put_key(out, c.name, first);
-        write_value(out, t, c, e, sentinel, scratch);
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        out.append(keys[i]);
+        write_value(out, t, t.columns[i], e, sentinel, scratch);
     }
     if (sentinel) {
-        for (const column& c : sentinel_columns) {
-            put_key(out, c.name, first);
+        for (std::size_t i = 0; i < sentinel_columns.size(); ++i) {
+            const column& c = sentinel_columns[i];
+            out.append(sentinel_keys[i]);
             if (c.name == "Type") {
                 put_string(out, t.name);
             } else if (c.name == "TimeGenerated") {
@@ -698,7 +720,8 @@ void read_dns_details(const json& row, std::string_view key, event& e, row_parts
         }
         v = &parsed;
     }
-    if (!v->is_object()) throw record_error("field \"" + std::string(key) + "\" of a DnsQueryResponse row should be a JSON object");
+    if (!v->is_object())
+        throw record_error("field \"" + std::string(key) + "\" of a DnsQueryResponse row should be a JSON object");
     e.dns.query_name = json_get_string(*v, dns_query_string_key);
     if (const json* type = json_member(*v, dns_query_type_key))  // a name ("A") or, perhaps, a number (unverified)
         e.dns.query_type = type->is_number_unsigned() ? std::to_string(type->get<std::uint64_t>())
@@ -764,8 +787,7 @@ std::string resolve_image(std::string& image, std::string& name) {
         image = std::move(name);
         return {};
     }
-    if (has_folder(image) && !name.empty() && name != file_name_of(image)) return std::move(name);
-    return {};
+    return file_name_differs(image, name) ? std::move(name) : std::string();
 }
 
 std::string read_extra_text(const json& row, const column& c) {
@@ -777,7 +799,7 @@ std::string read_extra_text(const json& row, const column& c) {
         case column_type::datetime: read_time(row, c.name); return json_get_string(row, c.name);
         case column_type::boolean: return *json_get_bool(row, c.name) ? "true" : "false";
         case column_type::dynamic:
-            return v->is_string() ? v->get<std::string>() : v->dump(-1, ' ', false, json::error_handler_t::replace);
+            return v->is_string() ? v->get<std::string>() : compact(*v);
     }
     return {};
 }
@@ -828,8 +850,7 @@ void read_row(const json& row, event& e) {
     if (known == row.size()) return;
     for (const auto& [key, value] : row.items()) {
         if (value.is_null() || is_column(t.columns, key) || is_column(sentinel_columns, key)) continue;
-        push_extra(e, key, value.is_string() ? value.get<std::string>()
-                                             : value.dump(-1, ' ', false, json::error_handler_t::replace));
+        push_extra(e, key, value.is_string() ? value.get<std::string>() : compact(value));
     }
 }
 
@@ -843,6 +864,14 @@ public:
 };
 
 // ---- what survives -------------------------------------------------------------------------------------
+
+// A FileName column: the image when there is no FolderPath, else a differing name kept in extra.
+void retain_file_name(std::string_view image, std::string_view column_name, const event& e, std::string& r_image,
+                      event& r) {
+    std::string_view kept = e.extra_value(column_name);
+    if (image.empty()) r_image = kept;
+    else if (file_name_differs(image, kept)) push_extra(r, column_name, std::string(kept));
+}
 
 // Copies what one column carries from `e` into `r`, as the reader will see it.
 void retain_slot(const table_schema& t, const column& c, const event& e, event& r) {
@@ -869,12 +898,7 @@ void retain_slot(const table_schema& t, const column& c, const event& e, event& 
         case slot::image:
             if (!p.image.empty()) r.process.image = p.image;
             return;
-        case slot::image_name: {
-            std::string_view kept = e.extra_value(c.name);
-            if (p.image.empty()) r.process.image = kept;
-            else if (has_folder(p.image) && !kept.empty() && kept != file_name_of(p.image)) push_extra(r, c.name, std::string(kept));
-            return;
-        }
+        case slot::image_name: retain_file_name(p.image, c.name, e, r.process.image, r); return;
         case slot::sha1: r.process.sha1 = p.sha1; return;
         case slot::sha256: r.process.sha256 = p.sha256; return;
         case slot::md5: r.process.md5 = p.md5; return;
@@ -893,13 +917,7 @@ void retain_slot(const table_schema& t, const column& c, const event& e, event& 
         case slot::parent_image:
             if (!e.parent.image.empty()) r.parent.image = e.parent.image;
             return;
-        case slot::parent_image_name: {
-            std::string_view kept = e.extra_value(c.name);
-            if (e.parent.image.empty()) r.parent.image = kept;
-            else if (has_folder(e.parent.image) && !kept.empty() && kept != file_name_of(e.parent.image))
-                push_extra(r, c.name, std::string(kept));
-            return;
-        }
+        case slot::parent_image_name: retain_file_name(e.parent.image, c.name, e, r.parent.image, r); return;
         case slot::parent_name_only: r.parent.image = file_name_of(e.parent.image); return;
         case slot::parent_pid: r.parent.pid = e.parent.pid; return;
         case slot::parent_command_line: r.parent.command_line = e.parent.command_line; return;
