@@ -23,9 +23,12 @@ struct relay_behaviour {
 
 struct aws_credential {
     std::string access_key_id;
-    std::string secret_access_key;  // kept for completeness; the emulator checks the key id, not the signature
+    std::string secret_access_key;  // when set, the Lambda API verifies SigV4 signatures with it; empty: key id only
     std::string user_arn;           // arn:aws:iam::<account>:user/<name>
     std::string principal_id;       // AIDA...
+    // IAM actions this user may call ("lambda:InvokeFunction", "lambda:*"); empty allows every action. A call
+    // outside the list is denied with AccessDeniedException, as an IAM policy without the action would.
+    std::vector<std::string> allowed_actions;
 };
 
 struct lambda_function {
@@ -34,6 +37,13 @@ struct lambda_function {
     std::string url_id;             // <url-id>.lambda-url.<region>.on.aws; empty when the function has no URL
     std::string runtime = "python3.12";
     std::string handler = "lambda_function.lambda_handler";
+    // What the control plane reports for the function (GetFunction/ListFunctions).
+    std::string role;               // empty: arn:aws:iam::<account>:role/<name>-role
+    std::string description;
+    std::uint32_t memory_mb = 128;
+    std::uint32_t timeout_seconds = 3;
+    // Invoke calls per second the function accepts before 429 TooManyRequestsException; 0 is unlimited.
+    std::uint32_t invoke_rate_limit = 0;
     relay_behaviour relay;
 };
 
@@ -98,7 +108,9 @@ struct google_lab {
 // A platform known only by its domain suffix (netlify.app, vercel.app, ...): any host under it answers.
 struct generic_platform {
     std::string domain_suffix;      // "netlify.app"
-    std::string server_header;      // the platform's Server header
+    std::string server_header;      // the platform's Server header; empty: the platform profile's "server" setting
+    // Example hosts under the suffix that `sclab emulate --hosts` lists (a hosts file cannot hold a wildcard).
+    std::vector<std::string> hosts;
     relay_behaviour relay;
 };
 

@@ -1,0 +1,221 @@
+#include "emulators/https_server.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "emulators/https_session.hpp"
+#include "emulators/tls_context.hpp"
+
+namespace sclab::emulators {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using boost::system::error_code;
+using net::ip::tcp;
+
+namespace {
+
+// Accepts connections and hands each to a new session, or closes it at once beyond the connection cap.
+class listener : public std::enable_shared_from_this<listener> {
+public:
+    listener(net::io_context& ioc, tcp::acceptor&& acceptor, session_context& context)
+        : ioc_(ioc), acceptor_(std::move(acceptor)), retry_(acceptor_.get_executor()), context_(context) {}
+
+    void start() {
+        net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->accept(); });
+    }
+
+    // The future is ready once no connection can be accepted any more (when the io threads run).
+    std::future<void> stop() {
+        auto done = std::make_shared<std::promise<void>>();
+        std::future<void> stopped = done->get_future();
+        net::dispatch(acceptor_.get_executor(), [self = shared_from_this(), done] {
+            self->stopped_ = true;
+            error_code ignored;
+            self->acceptor_.close(ignored);
+            self->retry_.cancel();
+            done->set_value();
+        });
+        return stopped;
+    }
+
+private:
+    void accept() {
+        if (stopped_) return;
+        // Each connection gets its own strand: with several io threads its handlers never run concurrently.
+        acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+    }
+
+    void on_accept(error_code ec, tcp::socket socket) {
+        if (stopped_ || ec == net::error::operation_aborted) return;
+        if (ec) {
+            // Out of file descriptors or memory: retrying at once would spin; wait a little.
+            report_throttled("accepting a connection failed: " + ec.message());
+            retry_.expires_after(std::chrono::milliseconds(100));
+            retry_.async_wait([self = shared_from_this()](error_code wait_ec) {
+                if (!wait_ec) self->accept();
+            });
+            return;
+        }
+        if (context_.registry.size() >= context_.limits.max_connections) {
+            context_.refused.fetch_add(1);
+            error_code ignored;
+            socket.close(ignored);
+            report_throttled("connection cap reached (" + std::to_string(context_.limits.max_connections) +
+                             " open): new connections are closed at once (--max-connections)");
+        } else {
+            context_.accepted.fetch_add(1);
+            std::make_shared<https_session>(std::move(socket), context_)->start();
+        }
+        accept();
+    }
+
+    // At most one line every 10 seconds: a flood must not become a flood of log lines.
+    void report_throttled(const std::string& line) {
+        auto now = std::chrono::steady_clock::now();
+        if (last_report_ && now - *last_report_ < std::chrono::seconds(10)) return;
+        last_report_ = now;
+        context_.warn(line);
+    }
+
+    net::io_context& ioc_;
+    tcp::acceptor acceptor_;
+    net::steady_timer retry_;
+    session_context& context_;
+    bool stopped_ = false;
+    std::optional<std::chrono::steady_clock::time_point> last_report_;
+};
+
+tcp::acceptor open_acceptor(net::io_context& ioc, const std::string& address, std::uint16_t port) {
+    error_code ec;
+    net::ip::address ip = net::ip::make_address(address, ec);
+    if (ec) throw std::runtime_error("--listen: '" + address + "' is not an IP address");
+    tcp::endpoint endpoint(ip, port);
+    tcp::acceptor acceptor(net::make_strand(ioc));
+    auto fail = [&](const char* doing) {
+        std::string where = ip.is_v6() ? "[" + address + "]" : address;
+        throw std::runtime_error(std::string("cannot ") + doing + " " + where + ":" + std::to_string(port) + ": " +
+                                 ec.message());
+    };
+    acceptor.open(endpoint.protocol(), ec);
+    if (ec) fail("open a socket for");
+    acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) fail("set SO_REUSEADDR on");
+    acceptor.bind(endpoint, ec);
+    if (ec) fail("listen on");
+    acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) fail("listen on");
+    return acceptor;
+}
+
+}  // namespace
+
+struct https_server::impl {
+    impl(server_options opts, lab_ca& ca, router& routes, event_sink& sink)
+        : options(std::move(opts)),
+          tls(ca),
+          clock(options.clock != nullptr ? *options.clock : wall),
+          warn(options.warn ? options.warn
+                            : [](const std::string& line) { std::fprintf(stderr, "sclab emulate: %s\n", line.c_str()); }),
+          context{tls.context(), routes, sink, clock, options.limits, warn},
+          ioc(std::in_place, static_cast<int>(std::max(1u, options.threads))) {
+        tcp::acceptor acceptor = open_acceptor(*ioc, options.listen_address, options.port);
+        local = acceptor.local_endpoint();
+        accept_loop = std::make_shared<listener>(*ioc, std::move(acceptor), context);
+    }
+
+    server_options options;
+    tls_server_context tls;
+    telemetry::wall_clock wall;
+    telemetry::clock_source& clock;
+    std::function<void(const std::string&)> warn;
+    session_context context;
+    // Declared after everything the sessions use, and reset first in stop(): destroying the io_context destroys
+    // any session still held by a pending handler, and its destructor needs the context and the sink.
+    std::optional<net::io_context> ioc;
+    tcp::endpoint local;
+    std::shared_ptr<listener> accept_loop;
+    std::vector<std::thread> threads;
+    std::mutex stop_mutex;
+    bool started = false;
+    bool stopped = false;
+};
+
+https_server::https_server(server_options options, lab_ca& ca, router& routes, event_sink& sink)
+    : impl_(std::make_unique<impl>(std::move(options), ca, routes, sink)) {}
+
+https_server::~https_server() { stop(); }
+
+std::string https_server::address() const { return impl_->local.address().to_string(); }
+std::uint16_t https_server::port() const { return impl_->local.port(); }
+
+void https_server::start() {
+    std::lock_guard lock(impl_->stop_mutex);
+    if (impl_->started || impl_->stopped) return;
+    impl_->started = true;
+    impl_->accept_loop->start();
+    const unsigned n = std::max(1u, impl_->options.threads);
+    for (unsigned i = 0; i < n; ++i)
+        impl_->threads.emplace_back([this] {
+            for (;;) {
+                try {
+                    impl_->ioc->run();
+                    return;
+                } catch (const std::exception& e) {
+                    // A handler threw past the session's own guard: report, keep serving the others.
+                    impl_->warn(std::string("unexpected error in the server: ") + e.what());
+                }
+            }
+        });
+}
+
+void https_server::stop() {
+    std::lock_guard lock(impl_->stop_mutex);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+    impl& s = *impl_;
+    s.context.shutting_down.store(true);
+    std::future<void> accepting_stopped = s.accept_loop->stop();
+    if (s.started) {
+        using clock = std::chrono::steady_clock;
+        // Wait for the acceptor to close first, so no connection slips in after the shutdown notice below.
+        accepting_stopped.wait_for(std::chrono::seconds(2));
+        for (auto& session : s.context.registry.snapshot()) session->begin_shutdown();
+        if (!s.context.registry.wait_until_empty(clock::now() + s.options.limits.shutdown_grace)) {
+            for (auto& session : s.context.registry.snapshot()) session->force_close();
+            s.context.registry.wait_until_empty(clock::now() + std::chrono::seconds(2));
+        }
+        // Nothing is left to do once every connection is gone and the acceptor is closed: run() returns by itself.
+        // Should something still hold it, stop it rather than hang.
+        for (auto& t : s.threads) {
+            if (t.joinable()) {
+                auto deadline = clock::now() + std::chrono::seconds(2);
+                while (!s.ioc->stopped() && clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                if (!s.ioc->stopped()) s.ioc->stop();
+                t.join();
+            }
+        }
+    }
+    s.accept_loop.reset();
+    s.ioc.reset();  // destroys leftover handlers and with them their sessions, whose records still reach the sink
+}
+
+server_stats https_server::stats() const {
+    const session_context& c = impl_->context;
+    return {c.accepted.load(), c.refused.load(), c.registry.size(), c.handshake_failures.load(), c.responses.load()};
+}
+
+}  // namespace sclab::emulators

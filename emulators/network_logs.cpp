@@ -1,0 +1,200 @@
+#include "emulators/network_logs.hpp"
+
+#include <cstdio>
+
+#include "telemetry/input_error.hpp"
+#include "telemetry/random.hpp"
+
+namespace sclab::emulators {
+
+namespace {
+
+using telemetry::event;
+using telemetry::event_kind;
+
+// How a sensor would have recorded what the server saw: the vendor's own values for the fields the generic event
+// leaves open. (The HTTPS server knows requests and connections, not which sensor watches them.)
+using sensor_view = void (*)(event&);
+
+// Squid logs a request when it completes (%ts is the log time, %tr the time it took), and one it forwarded to
+// the origin (decrypted by ssl-bump, as these are) as TCP_MISS. *Unverified* for every Squid setup: a cache hit
+// would be TCP_HIT, but the emulators' answers are never cacheable.
+void as_squid(event& e) {
+    if (e.network.duration) e.time += *e.network.duration;
+    if (e.network.action.empty()) e.network.action = "TCP_MISS";
+}
+
+// A proxy's LEEF feed (QRadar's Squid DSM) keeps the proxy's result code as EventID.
+void as_leef(event& e) {
+    if (e.network.action.empty()) e.network.action = "TCP_MISS";
+}
+
+// PAN-OS writes a TRAFFIC "end" log when the session ends: Generated Time is the end, Start Time = end - Elapsed.
+void as_panos(event& e) {
+    if (e.network.duration) e.time += *e.network.duration;
+    if (e.network.action.empty()) e.network.action = "allow";
+    if (e.extra_value("session_end_reason").empty()) e.set_extra("session_end_reason", "tcp-fin");
+}
+
+// Zeek: conn_state SF (set up and closed normally; the server closes with FIN on every path) and a uid in
+// Zeek's shape, "C" and 17 base62 characters, derived from the connection.
+void as_zeek(event& e) {
+    if (e.network.action.empty()) e.network.action = "SF";
+    static constexpr char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::uint64_t a = telemetry::stable_hash(std::to_string(e.time) + "/" + e.network.session_id);
+    std::uint64_t b = telemetry::stable_hash(e.network.session_id + "/" + std::to_string(e.time));
+    std::string uid = "C";
+    for (int i = 0; i < 17; ++i) {
+        std::uint64_t& word = i < 9 ? a : b;
+        uid.push_back(base62[word % 62]);
+        word /= 62;
+    }
+    e.network.session_id = std::move(uid);
+}
+
+struct log_layout {
+    std::string_view format;
+    std::string_view file;
+    event_kind kind;
+    std::string_view provider;  // cloud_audit only: the provider whose records go here; empty: all
+    bool keeps_run_id;          // only the ECS files carry X-Sclab-Run (scoring joins on it; no sensor sees it)
+    live_log::framing framing;
+    sensor_view view;           // nullptr: the event as the server emitted it
+};
+
+constexpr live_log::framing as_written = live_log::framing::as_written;
+constexpr live_log::framing per_line = live_log::framing::json_record_per_line;
+
+constexpr log_layout layouts[] = {
+    {"ecs-json", "access.ecs.jsonl", event_kind::http_request, "", true, as_written, nullptr},
+    {"squid", "access.squid.log", event_kind::http_request, "", false, as_written, as_squid},
+    {"leef", "access.leef.log", event_kind::http_request, "", false, as_written, as_leef},
+    {"panos-traffic", "traffic.panos.csv", event_kind::network_session, "", false, as_written, as_panos},
+    {"zeek-conn", "conn.log", event_kind::network_session, "", false, as_written, as_zeek},
+    {"ecs-json", "audit.ecs.jsonl", event_kind::cloud_audit, "", true, as_written, nullptr},
+    {"cloudtrail", "cloudtrail.jsonl", event_kind::cloud_audit, "aws", false, per_line, nullptr},
+    {"cloudflare-audit", "cloudflare-audit.jsonl", event_kind::cloud_audit, "cloudflare", false, per_line, nullptr},
+    {"gcp-audit", "gcp-audit.jsonl", event_kind::cloud_audit, "gcp", false, per_line, nullptr},
+};
+
+}  // namespace
+
+struct network_logs::log_entry {
+    const log_layout& layout;
+    live_log log;
+};
+
+network_logs::network_logs(network_log_options options)
+    : options_(std::move(options)), scrubber_(options_.secrets) {
+    if (!options_.warn)
+        options_.warn = [](const std::string& line) { std::fprintf(stderr, "sclab emulate: %s\n", line.c_str()); };
+    std::error_code ec;
+    std::filesystem::create_directories(options_.directory, ec);
+    if (ec) throw telemetry::input_error(options_.directory.string(), 0, "cannot create the log directory: " + ec.message());
+
+    for (const log_layout& layout : layouts) {
+        const telemetry::format_info* format = telemetry::find_format(layout.format);
+        if (format == nullptr || !format->carries(layout.kind)) {
+            std::string name(layout.format);
+            if (std::find(missing_formats_.begin(), missing_formats_.end(), name) == missing_formats_.end())
+                missing_formats_.push_back(name);
+            continue;
+        }
+        std::string path = (options_.directory / layout.file).string();
+        logs_.push_back(std::unique_ptr<log_entry>(new log_entry{layout, live_log(*format, path, layout.framing, scrubber_)}));
+    }
+    if (!missing_formats_.empty()) {
+        std::string names;
+        for (const auto& n : missing_formats_) names += (names.empty() ? "" : ", ") + n;
+        report("this build has no writer for " + names + "; those logs are not written");
+    }
+    flusher_ = std::thread([this] { flush_periodically(); });
+}
+
+network_logs::~network_logs() {
+    try {
+        close();
+    } catch (...) {
+    }
+}
+
+void network_logs::emit(const event& e) {
+    {
+        std::lock_guard lock(flusher_mutex_);
+        if (closed_) {
+            dropped_.fetch_add(1);
+            return;
+        }
+    }
+    std::optional<event> copy;  // made only for logs that change something
+    for (auto& entry : logs_) {
+        const log_layout& layout = entry->layout;
+        if (layout.kind != e.kind) continue;
+        if (!layout.provider.empty() && layout.provider != e.cloud.provider) continue;
+        const event* record = &e;
+        if (layout.view != nullptr || (!layout.keeps_run_id && !e.run_id.empty())) {
+            copy = e;
+            if (!layout.keeps_run_id) copy->run_id.clear();
+            if (layout.view != nullptr) layout.view(*copy);
+            record = &*copy;
+        }
+        try {
+            entry->log.write(*record);
+        } catch (const std::exception& ex) {
+            dropped_.fetch_add(1);
+            if (!write_error_reported_.exchange(true))
+                report(std::string("cannot write a log record (further errors are counted, not shown): ") + ex.what());
+        }
+    }
+}
+
+void network_logs::flush() {
+    for (auto& entry : logs_) {
+        try {
+            entry->log.flush();
+        } catch (const std::exception& ex) {
+            if (!write_error_reported_.exchange(true)) report(std::string("cannot flush a log: ") + ex.what());
+        }
+    }
+}
+
+void network_logs::flush_periodically() {
+    std::unique_lock lock(flusher_mutex_);
+    while (!stopping_) {
+        flusher_wake_.wait_for(lock, options_.flush_interval, [this] { return stopping_; });
+        if (stopping_) break;
+        lock.unlock();
+        flush();
+        lock.lock();
+    }
+}
+
+void network_logs::close() {
+    {
+        std::lock_guard lock(flusher_mutex_);
+        if (closed_) return;
+        closed_ = true;
+        stopping_ = true;
+    }
+    flusher_wake_.notify_all();
+    if (flusher_.joinable()) flusher_.join();
+    std::string first_error;
+    for (auto& entry : logs_) {
+        try {
+            entry->log.close();
+        } catch (const std::exception& ex) {
+            if (first_error.empty()) first_error = ex.what();
+        }
+    }
+    if (!first_error.empty()) throw std::runtime_error("closing the network logs: " + first_error);
+}
+
+std::string network_logs::path_of(std::string_view format, telemetry::event_kind kind) const {
+    for (const auto& entry : logs_)
+        if (entry->layout.format == format && entry->layout.kind == kind) return entry->log.path();
+    return {};
+}
+
+void network_logs::report(const std::string& line) { options_.warn(line); }
+
+}  // namespace sclab::emulators

@@ -1,0 +1,87 @@
+// The network-side logs of the lab: what a proxy, a firewall, Zeek and the platforms' own audit trails would
+// have recorded about the traffic the emulators served. An event_sink: the HTTPS server emits one http_request
+// event per response and one network_session event per connection; the control planes emit cloud_audit events.
+//
+// Files in the log directory (appended to across runs; each written by the telemetry registry's writer):
+//   access.ecs.jsonl        ECS, one record per request; the only file that carries the X-Sclab-Run id
+//   access.squid.log        Squid native access log, one line per request
+//   access.leef.log         QRadar LEEF, one event per request
+//   traffic.panos.csv       PAN-OS TRAFFIC, one line per connection, at its close (real byte counts)
+//   conn.log                Zeek conn.log, one line per connection, at its close
+//   audit.ecs.jsonl         ECS, every cloud_audit event with its run id
+//   cloudtrail.jsonl        CloudTrail records (provider "aws"), one record per line (see live_log framing)
+//   cloudflare-audit.jsonl  Cloudflare audit log records (provider "cloudflare"), one per line
+//   gcp-audit.jsonl         Google Cloud audit LogEntries (provider "gcp"), one per line
+// A format not registered in this build is skipped and reported by missing_formats().
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "emulators/http_types.hpp"
+#include "emulators/live_log.hpp"
+#include "emulators/log_redaction.hpp"
+
+namespace sclab::emulators {
+
+struct network_log_options {
+    std::filesystem::path directory;
+    // Every complete record is on disk at most this long after it was written.
+    std::chrono::milliseconds flush_interval{250};
+    // Strings no log may contain in clear (the lab file's API tokens, secret keys, bearer tokens).
+    std::vector<std::string> secrets;
+    // Where problems are reported (a format missing, the disk full). Default: standard error.
+    std::function<void(const std::string&)> warn;
+};
+
+class network_logs final : public event_sink {
+public:
+    // Creates the directory and opens every log whose format is registered. Throws telemetry::input_error when
+    // the directory or a file cannot be created.
+    explicit network_logs(network_log_options options);
+    ~network_logs() override;
+    network_logs(const network_logs&) = delete;
+    network_logs& operator=(const network_logs&) = delete;
+
+    // Thread-safe. A write error (disk full) is reported once and the record dropped: the emulators keep serving.
+    void emit(const telemetry::event& e) override;
+    void flush();
+    // Stops the flusher, writes footers, flushes and fsyncs every file. Later events are dropped. Idempotent.
+    void close();
+
+    // Formats this build does not have; their files are not written.
+    const std::vector<std::string>& missing_formats() const { return missing_formats_; }
+    // The path of the file written with `format` for `kind`, or empty when that log is not open.
+    std::string path_of(std::string_view format, telemetry::event_kind kind) const;
+    std::uint64_t dropped_events() const { return dropped_.load(); }
+
+private:
+    struct log_entry;
+    void flush_periodically();
+    void report(const std::string& line);
+
+    network_log_options options_;
+    secret_scrubber scrubber_;
+    std::vector<std::unique_ptr<log_entry>> logs_;
+    std::vector<std::string> missing_formats_;
+    std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<bool> write_error_reported_{false};
+
+    std::mutex flusher_mutex_;
+    std::condition_variable flusher_wake_;
+    bool stopping_ = false;
+    bool closed_ = false;
+    std::thread flusher_;
+};
+
+}  // namespace sclab::emulators

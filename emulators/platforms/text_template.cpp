@@ -1,0 +1,165 @@
+#include "emulators/platforms/text_template.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "emulators/control/audit_event.hpp"
+#include "telemetry/input_error.hpp"
+#include "telemetry/text.hpp"
+#include "telemetry/time_format.hpp"
+
+namespace sclab::emulators::platforms {
+
+namespace {
+
+constexpr std::string_view lower_alnum = "abcdefghijklmnopqrstuvwxyz0123456789";
+constexpr std::string_view upper_alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+constexpr std::string_view decimal = "0123456789";
+constexpr std::string_view base64_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view base64url_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::size_t max_generated = 4096;  // a generator longer than this is a typo in the profile
+
+void append_drawn(std::string& out, telemetry::seeded_random& random, std::string_view alphabet, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out.push_back(alphabet[random.uniform_int(0, alphabet.size() - 1)]);
+}
+
+}  // namespace
+
+void template_scope::set(std::string_view name, std::string value) {
+    for (auto& [n, v] : values_) {
+        if (n == name) {
+            v = std::move(value);
+            return;
+        }
+    }
+    values_.emplace_back(std::string(name), std::move(value));
+}
+
+const std::string* template_scope::find(std::string_view name) const {
+    for (const auto& [n, v] : values_)
+        if (n == name) return &v;
+    return nullptr;
+}
+
+text_template text_template::compile(std::string_view text, const name_check& known, const std::string& file,
+                                     const std::string& where) {
+    auto fail = [&](const std::string& reason) -> void {
+        throw telemetry::input_error(file, 0, where + ": " + reason + " in template \"" + std::string(text) + "\"");
+    };
+    text_template t;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t open = text.find("${", pos);
+        std::size_t literal_end = open == std::string_view::npos ? text.size() : open;
+        if (literal_end > pos) {
+            if (!t.segments_.empty() && t.segments_.back().kind == part::literal)
+                t.segments_.back().text.append(text.substr(pos, literal_end - pos));
+            else
+                t.segments_.push_back({part::literal, std::string(text.substr(pos, literal_end - pos))});
+        }
+        if (open == std::string_view::npos) break;
+        std::size_t close = text.find('}', open + 2);
+        if (close == std::string_view::npos) fail("unclosed ${");
+        std::string_view ref = text.substr(open + 2, close - open - 2);
+        pos = close + 1;
+
+        std::size_t colon = ref.find(':');
+        std::string_view head = ref.substr(0, colon);
+        if (colon != std::string_view::npos) {
+            static constexpr std::array<std::pair<std::string_view, part>, 7> counted{{{"hex", part::hex},
+                                                                                      {"alnum", part::alnum},
+                                                                                      {"upper", part::upper},
+                                                                                      {"digits", part::digits},
+                                                                                      {"b64", part::b64},
+                                                                                      {"b64url", part::b64url},
+                                                                                      {"b64pct", part::b64pct}}};
+            std::uint64_t n = 0;
+            const auto* kind = std::find_if(counted.begin(), counted.end(), [&](const auto& c) { return c.first == head; });
+            if (kind == counted.end()) fail("unknown generator \"" + std::string(head) + "\"");
+            if (!telemetry::parse_uint(ref.substr(colon + 1), n) || n == 0 || n > max_generated)
+                fail("\"" + std::string(ref) + "\" needs a length from 1 to " + std::to_string(max_generated));
+            t.segments_.push_back({kind->second, {}, static_cast<std::size_t>(n)});
+        } else if (ref == "uuid") {
+            t.segments_.push_back({part::uuid, {}});
+        } else if (ref == "epoch_hex") {
+            t.segments_.push_back({part::epoch_hex, {}});
+        } else if (ref == "epoch_ms") {
+            t.segments_.push_back({part::epoch_ms, {}});
+        } else {
+            if (ref.empty()) fail("empty ${}");
+            if (!known(ref)) fail("unknown name \"" + std::string(ref) + "\"");
+            t.segments_.push_back({part::value, std::string(ref)});
+        }
+    }
+    return t;
+}
+
+void text_template::render(std::string& out, template_scope& scope) const {
+    for (const segment& s : segments_) {
+        switch (s.kind) {
+        case part::literal: out.append(s.text); break;
+        case part::value:
+            if (const std::string* v = scope.find(s.text)) out.append(*v);
+            break;
+        case part::hex: out.append(scope.random().hex(s.count)); break;
+        case part::alnum: append_drawn(out, scope.random(), lower_alnum, s.count); break;
+        case part::upper: append_drawn(out, scope.random(), upper_alnum, s.count); break;
+        case part::digits: append_drawn(out, scope.random(), decimal, s.count); break;
+        case part::b64: append_drawn(out, scope.random(), base64_chars, s.count); break;
+        case part::b64url: append_drawn(out, scope.random(), base64url_chars, s.count); break;
+        case part::b64pct:
+            for (std::size_t i = 0; i < s.count; ++i) {
+                char c = base64_chars[scope.random().uniform_int(0, base64_chars.size() - 1)];
+                if (c == '+') out.append("%2B");
+                else if (c == '/') out.append("%2F");
+                else out.push_back(c);
+            }
+            break;
+        case part::uuid: out.append(control::random_uuid(scope.random())); break;
+        case part::epoch_hex: {
+            static constexpr char digits[] = "0123456789abcdef";
+            auto seconds = static_cast<std::uint64_t>(scope.now() / 1'000'000'000);
+            for (int shift = 28; shift >= 0; shift -= 4) out.push_back(digits[(seconds >> shift) & 15]);
+            break;
+        }
+        case part::epoch_ms: telemetry::append_int(out, scope.now() / 1'000'000); break;
+        }
+    }
+}
+
+std::vector<std::string> text_template::names() const {
+    std::vector<std::string> out;
+    for (const segment& s : segments_)
+        if (s.kind == part::value) out.push_back(s.text);
+    return out;
+}
+
+std::string http_date(telemetry::time_ns t) {
+    static constexpr std::string_view days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // 1970-01-01 was a Thursday
+    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    telemetry::civil_time c = telemetry::to_civil(t);
+    std::int64_t day_number = t / 86'400'000'000'000;
+    if (t < 0 && t % 86'400'000'000'000 != 0) --day_number;
+    std::int64_t weekday = ((day_number % 7) + 7) % 7;
+    auto two = [](std::string& out, int v) {
+        out.push_back(static_cast<char>('0' + v / 10));
+        out.push_back(static_cast<char>('0' + v % 10));
+    };
+    std::string out;
+    out.reserve(29);
+    out.append(days[weekday]).append(", ");
+    two(out, c.day);
+    out.append(" ").append(months[c.month - 1]).append(" ");
+    telemetry::append_int(out, c.year);
+    out.push_back(' ');
+    two(out, c.hour);
+    out.push_back(':');
+    two(out, c.minute);
+    out.push_back(':');
+    two(out, c.second);
+    out.append(" GMT");
+    return out;
+}
+
+}  // namespace sclab::emulators::platforms

@@ -1,0 +1,314 @@
+// The network-side logs: which records go to which file, the run id only in ECS, no secret in clear, whole
+// records under concurrency, and flushing while running and at close.
+#include "emulators/network_logs.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "telemetry/format.hpp"
+#include "telemetry/time_format.hpp"
+#include "tests/telemetry/test_files.hpp"
+
+namespace sclab::emulators {
+namespace {
+
+using telemetry::event;
+using telemetry::event_kind;
+using telemetry::testing::read_file;
+using telemetry::testing::temp_dir;
+
+event request_event(int n, std::string run_id = "run-1") {
+    event e;
+    e.kind = event_kind::http_request;
+    e.time = 1'700'000'000'000'000'000 + n * 1'000'000;
+    e.run_id = std::move(run_id);
+    e.network.transport = "tcp";
+    e.network.protocol = "https";
+    e.network.source = {"10.0.0.5", 50000, "", ""};
+    e.network.destination = {"127.0.0.1", 8443, "beacon.acme.workers.dev", ""};
+    e.network.server_name = "beacon.acme.workers.dev";
+    e.network.bytes_sent = 200;
+    e.network.bytes_received = 300;
+    e.network.duration = 1'000'000;
+    e.http.method = "GET";
+    e.http.url = "https://beacon.acme.workers.dev/task/" + std::to_string(n);
+    e.http.status = 200;
+    e.http.user_agent = "curl/8.4.0";
+    e.http.content_type = "text/plain";
+    return e;
+}
+
+event connection_record(int n) {
+    event e = request_event(n, "");
+    e.kind = event_kind::network_session;
+    e.http = {};
+    e.network.session_id = std::to_string(n);
+    return e;
+}
+
+event audit_event(std::string provider, int n) {
+    event e;
+    e.kind = event_kind::cloud_audit;
+    e.time = 1'700'000'000'000'000'000 + n;
+    e.run_id = "run-audit";
+    e.cloud.provider = std::move(provider);
+    e.cloud.action = "GetFunction20150331";
+    e.cloud.service = "lambda.amazonaws.com";
+    e.cloud.source_ip = "10.0.0.5";
+    e.cloud.account_id = "123456789012";
+    e.cloud.request_id = "req-" + std::to_string(n);
+    e.cloud.event_id = "evt-" + std::to_string(n);
+    return e;
+}
+
+std::vector<event> read_back(const std::string& format, const std::string& path) {
+    const telemetry::format_info* f = telemetry::find_format(format);
+    std::vector<event> out;
+    auto reader = f->open_reader(path, telemetry::read_options{});
+    event e;
+    while (reader->next(e)) out.push_back(e);
+    return out;
+}
+
+std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+network_log_options options_for(const temp_dir& dir, std::vector<std::string>* warnings = nullptr) {
+    network_log_options o;
+    o.directory = dir.root() / "logs";
+    o.flush_interval = std::chrono::milliseconds(50);
+    o.warn = [warnings](const std::string& line) {
+        if (warnings) warnings->push_back(line);
+    };
+    return o;
+}
+
+TEST(NetworkLogs, AccessRecordsGoToEcsWithTheRunId) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    logs.emit(request_event(1, "run-A"));
+    logs.emit(request_event(2, "run-B"));
+    logs.close();
+    auto events = read_back("ecs-json", logs.path_of("ecs-json", event_kind::http_request));
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].run_id, "run-A");
+    EXPECT_EQ(events[1].run_id, "run-B");
+    EXPECT_EQ(events[0].http.url, "https://beacon.acme.workers.dev/task/1");
+    EXPECT_EQ(events[0].network.bytes_sent, 200u);
+    EXPECT_EQ(events[0].kind, event_kind::http_request);
+}
+
+TEST(NetworkLogs, RunIdAppearsOnlyInTheEcsFiles) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    for (int i = 0; i < 5; ++i) {
+        logs.emit(request_event(i, "RUNMARK-7f3a"));
+        logs.emit(connection_record(i));
+        event a = audit_event(i % 2 ? "aws" : "gcp", i);
+        a.run_id = "RUNMARK-7f3a";
+        logs.emit(a);
+    }
+    logs.close();
+    int ecs_files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.root() / "logs")) {
+        std::string name = entry.path().filename().string();
+        std::string text = read_file(entry.path().string());
+        if (name.ends_with(".ecs.jsonl")) {
+            ++ecs_files;
+            EXPECT_NE(text.find("RUNMARK-7f3a"), std::string::npos) << name;
+        } else {
+            EXPECT_EQ(text.find("RUNMARK-7f3a"), std::string::npos) << name << " carries the run id";
+        }
+    }
+    EXPECT_EQ(ecs_files, 2);  // access and audit
+}
+
+TEST(NetworkLogs, LabSecretsNeverReachAFileInClear) {
+    temp_dir dir;
+    network_log_options o = options_for(dir);
+    o.secrets = {"cf-api-token-4f9a8b7c6d5e", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"};
+    network_logs logs(o);
+    event req = request_event(1);
+    req.http.user_agent = "tool/1.0 cf-api-token-4f9a8b7c6d5e";
+    req.http.url = "https://x.workers.dev/?t=cf-api-token-4f9a8b7c6d5e";
+    logs.emit(req);
+    event audit = audit_event("aws", 1);
+    audit.cloud.request_parameters = R"({"secret":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})";
+    logs.emit(audit);
+    logs.close();
+    for (const auto& entry : std::filesystem::directory_iterator(dir.root() / "logs")) {
+        std::string text = read_file(entry.path().string());
+        EXPECT_EQ(text.find("cf-api-token-4f9a8b7c6d5e"), std::string::npos) << entry.path();
+        EXPECT_EQ(text.find("wJalrXUtnFEMI"), std::string::npos) << entry.path();
+    }
+    EXPECT_NE(read_file(logs.path_of("ecs-json", event_kind::http_request)).find("REDACTED"), std::string::npos);
+}
+
+TEST(NetworkLogs, RecordsBecomeVisibleWithinTheFlushIntervalWhileRunning) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    logs.emit(request_event(1));
+    const std::string path = logs.path_of("ecs-json", event_kind::http_request);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    std::string text;
+    while (std::chrono::steady_clock::now() < deadline) {
+        text = read_file(path);
+        if (!text.empty()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(count_lines(text), 1u) << "not flushed within 2 s with a 50 ms interval";
+    EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(NetworkLogs, ConcurrentWritersLeaveWholeRecords) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    constexpr int threads = 8, per_thread = 2000;
+    std::vector<std::thread> writers;
+    for (int t = 0; t < threads; ++t)
+        writers.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) logs.emit(request_event(t * per_thread + i));
+        });
+    for (auto& w : writers) w.join();
+    logs.close();
+    auto events = read_back("ecs-json", logs.path_of("ecs-json", event_kind::http_request));  // strict: no cut line
+    ASSERT_EQ(events.size(), static_cast<std::size_t>(threads * per_thread));
+    std::vector<bool> seen(threads * per_thread);
+    for (const auto& e : events) {
+        int n = std::stoi(e.http.url.substr(e.http.url.rfind('/') + 1));
+        EXPECT_FALSE(seen[n]) << "twice: " << n;
+        seen[n] = true;
+    }
+}
+
+TEST(NetworkLogs, AuditRecordsByProvider) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    for (int i = 0; i < 3; ++i) logs.emit(audit_event("aws", i));
+    logs.emit(audit_event("cloudflare", 10));
+    logs.emit(audit_event("gcp", 20));
+    logs.emit(audit_event("gcp", 21));
+    logs.close();
+    EXPECT_EQ(read_back("ecs-json", logs.path_of("ecs-json", event_kind::cloud_audit)).size(), 6u);
+    struct expectation {
+        const char* format;
+        std::size_t records;
+    };
+    for (expectation x : {expectation{"cloudtrail", 3}, expectation{"cloudflare-audit", 1}, expectation{"gcp-audit", 2}}) {
+        std::string path = logs.path_of(x.format, event_kind::cloud_audit);
+        if (path.empty()) {
+            EXPECT_NE(std::find(logs.missing_formats().begin(), logs.missing_formats().end(), x.format),
+                      logs.missing_formats().end());
+            continue;
+        }
+        EXPECT_EQ(count_lines(read_file(path)), x.records) << path << ": one record per line";
+        EXPECT_EQ(read_back(x.format, path).size(), x.records) << path;
+    }
+}
+
+TEST(NetworkLogs, ConnectionRecordsGoToTheFlowLogsOnly) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    logs.emit(connection_record(1));
+    logs.emit(connection_record(2));
+    logs.close();
+    EXPECT_EQ(count_lines(read_file(logs.path_of("ecs-json", event_kind::http_request))), 0u);
+    for (const char* format : {"panos-traffic", "zeek-conn"}) {
+        std::string path = logs.path_of(format, event_kind::network_session);
+        if (path.empty()) continue;  // not in this build (reported by missing_formats)
+        auto events = read_back(format, path);
+        ASSERT_EQ(events.size(), 2u) << format;
+        EXPECT_EQ(events[0].network.bytes_sent, 200u) << format;
+        EXPECT_EQ(events[1].network.bytes_received, 300u) << format;
+    }
+}
+
+// Each sensor's own conventions: Squid logs at completion with TCP_MISS, PAN-OS writes "end" logs whose
+// Generated Time is the session's end and whose action is allow, Zeek has conn_state SF and uids like C...
+TEST(NetworkLogs, SensorsRecordInTheirOwnWay) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    event request = request_event(1);
+    request.network.duration = 2'000'000'000;
+    logs.emit(request);
+    event connection = connection_record(7);
+    connection.network.duration = 3'000'000'000;
+    logs.emit(connection);
+    logs.close();
+    auto read_one = [&](const char* format, event_kind kind) -> std::optional<event> {
+        std::string path = logs.path_of(format, kind);
+        if (path.empty()) return std::nullopt;  // not in this build
+        auto events = read_back(format, path);
+        EXPECT_EQ(events.size(), 1u) << format;
+        return events.empty() ? std::nullopt : std::optional<event>(events[0]);
+    };
+    if (auto squid = read_one("squid", event_kind::http_request)) {
+        EXPECT_EQ(squid->time, request.time + 2'000'000'000);
+        EXPECT_EQ(squid->network.action, "TCP_MISS");
+        EXPECT_EQ(squid->http.status, 200);
+    }
+    if (auto leef = read_one("leef", event_kind::http_request)) {
+        EXPECT_EQ(leef->network.action, "TCP_MISS");
+    }
+    if (auto panos = read_one("panos-traffic", event_kind::network_session)) {
+        // PAN-OS times have whole seconds.
+        EXPECT_EQ(panos->time, telemetry::truncate_time(connection.time + 3'000'000'000, telemetry::ns_per_second));
+        EXPECT_EQ(panos->network.action, "allow");
+        EXPECT_EQ(panos->network.session_id, "7");
+        EXPECT_EQ(panos->extra_value("session_end_reason"), "tcp-fin");
+    }
+    if (auto zeek = read_one("zeek-conn", event_kind::network_session)) {
+        EXPECT_EQ(zeek->time, connection.time);  // ts: the connection's first packet
+        EXPECT_EQ(zeek->network.action, "SF");
+        ASSERT_EQ(zeek->network.session_id.size(), 18u);
+        EXPECT_EQ(zeek->network.session_id[0], 'C');
+        EXPECT_EQ(zeek->network.session_id.find_first_not_of(
+                      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
+                  std::string::npos);
+    }
+    // The ECS record is the server's own view: start time, no vendor result code.
+    auto ecs = read_back("ecs-json", logs.path_of("ecs-json", event_kind::http_request));
+    ASSERT_EQ(ecs.size(), 1u);
+    EXPECT_EQ(ecs[0].time, request.time);
+    EXPECT_EQ(ecs[0].network.action, "");
+}
+
+TEST(NetworkLogs, ReportsMissingFormatsOnceAndSkipsThem) {
+    temp_dir dir;
+    std::vector<std::string> warnings;
+    network_logs logs(options_for(dir, &warnings));
+    for (const std::string& name : logs.missing_formats()) {
+        EXPECT_EQ(telemetry::find_format(name), nullptr);
+        ASSERT_EQ(warnings.size(), 1u);
+        EXPECT_NE(warnings[0].find(name), std::string::npos);
+    }
+    if (logs.missing_formats().empty()) {
+        EXPECT_TRUE(warnings.empty());
+    }
+}
+
+TEST(NetworkLogs, EventsAfterCloseAreDroppedAndCounted) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    logs.emit(request_event(1));
+    logs.close();
+    logs.emit(request_event(2));
+    EXPECT_EQ(logs.dropped_events(), 1u);
+    EXPECT_EQ(count_lines(read_file(logs.path_of("ecs-json", event_kind::http_request))), 1u);
+}
+
+TEST(NetworkLogs, AppendsAcrossRuns) {
+    temp_dir dir;
+    {
+        network_logs logs(options_for(dir));
+        logs.emit(request_event(1));
+    }
+    network_logs logs(options_for(dir));
+    logs.emit(request_event(2));
+    logs.close();
+    EXPECT_EQ(read_back("ecs-json", logs.path_of("ecs-json", event_kind::http_request)).size(), 2u);
+}
+
+}  // namespace
+}  // namespace sclab::emulators

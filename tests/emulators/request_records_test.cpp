@@ -1,0 +1,124 @@
+// The access and connection records the server emits, built from what a session observed.
+#include "emulators/request_records.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sclab::emulators {
+namespace {
+
+connection_info sample_connection() {
+    connection_info c;
+    c.client_ip = "10.0.0.7";
+    c.client_port = 50123;
+    c.local_ip = "127.0.0.1";
+    c.local_port = 8443;
+    c.sni = "beacon.acme.workers.dev";
+    c.connection_id = 42;
+    c.connected_at = 1'700'000'000'000'000'000;
+    return c;
+}
+
+TEST(AccessEvent, CarriesTheExchange) {
+    request req(http::verb::post, "/result?api_token=s3cr3t&n=1", 11);
+    req.set(http::field::host, "Beacon.ACME.workers.dev:8443");
+    req.set(http::field::user_agent, "curl/8.4.0");
+    req.set(http::field::authorization, "Bearer never-logged-token");
+    req.set("X-Sclab-Run", "run-2024.01:abc_7");
+    response res(http::status::ok, 11);
+    res.set(http::field::content_type, "text/plain;charset=UTF-8");
+    res.set("CF-RAY", "81a0cfa8cfc152a6-LHR");
+    exchange_facts f{1'700'000'000'500'000'000, 3'000'000, 321, 654};
+
+    telemetry::event e = access_event(sample_connection(), "beacon.acme.workers.dev", req, res, f);
+    EXPECT_EQ(e.kind, telemetry::event_kind::http_request);
+    EXPECT_EQ(e.time, f.started);
+    EXPECT_EQ(e.run_id, "run-2024.01:abc_7");
+    EXPECT_EQ(e.http.method, "POST");
+    EXPECT_EQ(e.http.url, "https://beacon.acme.workers.dev:8443/result?api_token=REDACTED&n=1");
+    EXPECT_EQ(e.http.status, 200);
+    EXPECT_EQ(e.http.user_agent, "curl/8.4.0");
+    EXPECT_EQ(e.http.content_type, "text/plain;charset=UTF-8");
+    EXPECT_EQ(e.http.request_id, "81a0cfa8cfc152a6-LHR");
+    EXPECT_EQ(e.network.source.ip, "10.0.0.7");
+    EXPECT_EQ(e.network.source.port, 50123);
+    EXPECT_EQ(e.network.destination.ip, "127.0.0.1");
+    EXPECT_EQ(e.network.destination.port, 8443);
+    EXPECT_EQ(e.network.destination.hostname, "beacon.acme.workers.dev");
+    EXPECT_EQ(e.network.server_name, "beacon.acme.workers.dev");
+    EXPECT_EQ(e.network.bytes_sent, 321u);
+    EXPECT_EQ(e.network.bytes_received, 654u);
+    EXPECT_EQ(e.network.duration, 3'000'000);
+    EXPECT_EQ(e.network.transport, "tcp");
+    for (const auto& [k, v] : e.extra) EXPECT_EQ(v.find("never-logged-token"), std::string::npos) << k;
+}
+
+TEST(AccessEvent, UrlFallsBackToSniThenLocalAddress) {
+    connection_info c = sample_connection();
+    request req(http::verb::get, "/", 10);  // HTTP/1.0 without Host
+    EXPECT_EQ(logged_url(c, req), "https://beacon.acme.workers.dev/");
+    c.sni.clear();
+    EXPECT_EQ(logged_url(c, req), "https://127.0.0.1/");
+    req.target("https://user:pw@abc.lambda-url.us-east-1.on.aws/x?sig=1");  // absolute form
+    EXPECT_EQ(logged_url(c, req), "https://abc.lambda-url.us-east-1.on.aws/x?sig=REDACTED");
+}
+
+TEST(AccessEvent, HostHeaderCannotInjectDelimiters) {
+    request req(http::verb::get, "/", 11);
+    req.set(http::field::host, "a b\"c|d");
+    EXPECT_EQ(logged_url(sample_connection(), req), "https://a%20b%22c%7Cd/");
+}
+
+TEST(AccessEvent, RunIdMustLookLikeAnId) {
+    request req(http::verb::get, "/", 11);
+    EXPECT_EQ(run_id_of(req), "");
+    req.set("x-sclab-run", "ok-1");
+    EXPECT_EQ(run_id_of(req), "ok-1");
+    req.set("X-Sclab-Run", "has space");
+    EXPECT_EQ(run_id_of(req), "");
+    req.set("X-Sclab-Run", std::string(129, 'a'));
+    EXPECT_EQ(run_id_of(req), "");
+}
+
+TEST(AccessEvent, PlatformRequestIdsInOrderOfPreference) {
+    request req(http::verb::get, "/", 11);
+    response res(http::status::ok, 11);
+    res.set("function-execution-id", "abc123def456");
+    res.set("x-amzn-RequestId", "5a0f2a0e-0000-4000-8000-000000000000");
+    EXPECT_EQ(access_event(sample_connection(), "h", req, res, {}).http.request_id,
+              "5a0f2a0e-0000-4000-8000-000000000000");
+}
+
+TEST(ConnectionEvent, RealByteAndPacketCountsAndDuration) {
+    connection_facts f;
+    f.closed_at = sample_connection().connected_at + 2'500'000'000;
+    f.bytes_from_client = 1517;
+    f.bytes_to_client = 4230;
+    f.segments = tcp_segment_counts{9, 7};
+    f.tls_established = true;
+    f.first_host = "other";
+    f.requests = 2;
+    telemetry::event e = connection_event(sample_connection(), f);
+    EXPECT_EQ(e.kind, telemetry::event_kind::network_session);
+    EXPECT_EQ(e.time, sample_connection().connected_at);
+    EXPECT_EQ(e.network.bytes_sent, 1517u);
+    EXPECT_EQ(e.network.bytes_received, 4230u);
+    EXPECT_EQ(e.network.packets_sent, 9u);
+    EXPECT_EQ(e.network.packets_received, 7u);
+    EXPECT_EQ(e.network.duration, 2'500'000'000);
+    EXPECT_EQ(e.network.protocol, "ssl");
+    EXPECT_EQ(e.network.destination.hostname, "beacon.acme.workers.dev");  // SNI first
+    EXPECT_EQ(e.network.session_id, "42");
+    EXPECT_TRUE(e.run_id.empty());
+
+    f.segments.reset();
+    f.tls_established = false;
+    connection_info no_sni = sample_connection();
+    no_sni.sni.clear();
+    telemetry::event failed = connection_event(no_sni, f);
+    EXPECT_FALSE(failed.network.packets_sent.has_value());
+    EXPECT_EQ(failed.network.protocol, "");
+    EXPECT_EQ(failed.network.destination.hostname, "other");
+}
+
+}  // namespace
+}  // namespace sclab::emulators
