@@ -14,9 +14,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "cli/options.hpp"
-#include "emulators/control/aws_lambda_api.hpp"
-#include "emulators/control/cloudflare_api.hpp"
-#include "emulators/control/google_admin.hpp"
+#include "emulators/emulator_stack.hpp"
 #include "emulators/https_server.hpp"
 #include "emulators/lab_ca.hpp"
 #include "emulators/network_logs.hpp"
@@ -204,17 +202,8 @@ int run_emulate_command(int argc, char** argv) {
 
     telemetry::wall_clock clock;
     const telemetry::seeded_random random(vm["seed"].as<std::uint64_t>());
-    auto platforms = emulators::platforms::make_platform_handlers(lab, profiles, clock, random.fork("platforms"));
-    emulators::control::aws_lambda_api lambda_api(lab.aws, logs, clock, random.fork("control/aws-lambda"));
-    emulators::control::cloudflare_api cloudflare_api(lab.cloudflare, logs, clock, random.fork("control/cloudflare"),
-                                                      platforms.get());
-    emulators::control::google_admin google_admin(lab.google, logs, clock, random.fork("control/google-admin"),
-                                                  platforms.get());
-    emulators::router routes;
-    routes.add_control_plane(lambda_api);
-    routes.add_control_plane(cloudflare_api);
-    routes.add_control_plane(google_admin);
-    for (emulators::request_handler* h : platforms->handlers()) routes.add_platform(*h);
+    emulators::emulator_stack stack(lab, profiles, logs, clock, random);
+    emulators::router& routes = stack.routes();
 
     emulators::server_options server_options;
     server_options.listen_address = listen_text;
