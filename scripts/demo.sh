@@ -32,12 +32,12 @@ echo "listening on 127.0.0.1:$port; lab CA $ca"
 beacon() {  # beacon NAME URL COUNT [extra curl flags]
     local name=$1 url=$2 count=$3
     shift 3
-    local host
-    host=$(sed -E 's#https://([^/]+)/?.*#\1#' <<<"$url")
     local codes=""
     for _ in $(seq "$count"); do
-        codes+=$(curl -s -o /dev/null -w '%{http_code} ' --cacert "$ca" --resolve "$host:$port:127.0.0.1" \
-            --resolve "script.googleusercontent.com:$port:127.0.0.1" -H "X-Sclab-Run: demo" "$@" "${url/$host/$host:$port}")
+        # --connect-to sends every name (and the Apps Script redirect's second host) to the emulator, while
+        # SNI, Host and certificate checks keep the real names.
+        codes+=$(curl -s -o /dev/null -w '%{http_code} ' --cacert "$ca" --connect-to "::127.0.0.1:$port" \
+            -H "X-Sclab-Run: demo" "$@" "$url" || echo "curl-error ")
     done
     printf '  %-22s %-78s statuses: %s\n' "$name" "$url" "$codes"
 }
