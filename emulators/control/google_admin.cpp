@@ -134,6 +134,23 @@ void write_deployment(json_writer& json, const apps_script_deployment& d, teleme
         .end_object();
 }
 
+// Ends an admin change: the answer (Google's error shape on failure) and its audit record, success or not.
+void answer_change(telemetry::event& e, response& res, const google_status* failure, std::string_view message,
+                   std::string response_json, event_sink& sink) {
+    telemetry::cloud_audit_info& a = e.cloud;
+    a.success = failure == nullptr;
+    a.severity = failure ? "ERROR" : "NOTICE";
+    if (failure) {
+        a.error_code = std::to_string(failure->grpc);
+        a.error_message = message;
+        google_error(res, *failure, message);
+    } else {
+        a.response_elements = response_json;
+        set_json_body(res, http::status::ok, std::move(response_json));
+    }
+    sink.emit(e);
+}
+
 }  // namespace
 
 struct google_admin::state {
@@ -236,17 +253,7 @@ void google_admin::functions(call& c, const std::vector<std::string>& s, respons
     const std::string permission = "cloudfunctions.functions." + telemetry::to_lower(verb);
 
     const auto finish = [&](const google_status* failure, std::string_view message, std::string response_json) {
-        a.success = failure == nullptr;
-        a.severity = failure ? "ERROR" : "NOTICE";
-        if (failure) {
-            a.error_code = std::to_string(failure->grpc);
-            a.error_message = message;
-            google_error(res, *failure, message);
-        } else {
-            a.response_elements = response_json;
-            set_json_body(res, http::status::ok, std::move(response_json));
-        }
-        sink_.emit(e);
+        answer_change(e, res, failure, message, std::move(response_json), sink_);
     };
 
     try {
@@ -347,17 +354,7 @@ void google_admin::deployments(call& c, const std::vector<std::string>& s, respo
     a.event_id = state_->random.hex(12);
 
     const auto finish = [&](const google_status* failure, std::string_view message, std::string response_json) {
-        a.success = failure == nullptr;
-        a.severity = failure ? "ERROR" : "NOTICE";
-        if (failure) {
-            a.error_code = std::to_string(failure->grpc);
-            a.error_message = message;
-            google_error(res, *failure, message);
-        } else {
-            a.response_elements = response_json;
-            set_json_body(res, http::status::ok, std::move(response_json));
-        }
-        sink_.emit(e);
+        answer_change(e, res, failure, message, std::move(response_json), sink_);
     };
 
     try {
