@@ -299,7 +299,9 @@ void https_session::send(bool keep_alive) {
         else response_.prepare_payload();
     }
     if (head) response_.body().clear();
-    response_.keep_alive(keep_alive && !stopping_ && !context_.shutting_down.load());
+    // Only ever turn keep-alive off: Beast's keep_alive(true) on HTTP/1.1 strips the "Connection: keep-alive"
+    // header the Worker and Lambda profiles send, as the real platforms do.
+    if (!keep_alive || stopping_ || context_.shutting_down.load()) response_.keep_alive(false);
     tcp().expires_after(context_.limits.write_timeout);
     http::async_write(stream_, response_, beast::bind_front_handler(&https_session::on_write, shared_from_this()));
 }

@@ -72,7 +72,7 @@ if [[ -s "$out/logs/access.ecs.jsonl" ]]; then
     say "The access log converted to each vendor format (sclab convert), and read back"
     for fmt in squid leef zeek-conn; do
         "$sclab" convert -f ecs-json -t "$fmt" -o "$out/access.$fmt" "$out/logs/access.ecs.jsonl"
-        "$sclab" convert -f "$fmt" -t ecs-json -o /dev/null "$out/access.$fmt"
+        "$sclab" convert -f "$fmt" -t ecs-json "$out/access.$fmt" >/dev/null
         printf '  %-12s %6d lines  %s\n' "$fmt" "$(grep -vc '^#' "$out/access.$fmt")" "$out/access.$fmt"
     done
 fi

@@ -1,6 +1,7 @@
 #include "telemetry/output_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +23,10 @@ output_file::output_file(std::string path, mode m, std::size_t flush_bytes)
         fd_ = 1;
         return;
     }
+    // A device or a pipe (/dev/null, a FIFO a SIEM forwarder reads) is written in place: renaming a temporary
+    // file over it would replace the device with a regular file.
+    struct stat st {};
+    if (mode_ == mode::atomic && ::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) mode_ = mode::append_records;
     if (mode_ == mode::atomic) {
         temp_path_ = path_ + ".partial-" + std::to_string(::getpid());
         fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

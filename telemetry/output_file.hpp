@@ -1,6 +1,7 @@
 // Where writers put their bytes. Two disciplines, so no reader ever takes a cut file for a whole one:
 //  - atomic: bytes go to "<path>.partial-<pid>"; commit() renames it over <path>. An interrupted run leaves
 //    only the .partial file (or nothing: the destructor removes it), never a <path> that reads as complete.
+//    A path that is a device or a pipe (/dev/null, a FIFO) is written in place instead.
 //  - append_records: for long-running logs (the emulators). The file grows in place; the buffer is only
 //    flushed between records, so a reader tailing it never sees half a record.
 // Writers append a whole record to buffer(), then call record_done().

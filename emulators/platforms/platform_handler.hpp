@@ -51,9 +51,10 @@ protected:
     bool refuse_oversized(const profile_renderer& renderer, const request& req, template_scope& scope,
                           response& res) const;
 
-    // Runs the relay and renders its answer with the "relay" response (the platform must require() it), or the platform's failure page
-    // ("function_error", "function_cpu_limit", "function_rate_limit", "function_daily_limit", falling back to
-    // "function_error"), or "response_too_large" when the answer is over the profile's "response_bytes" limit.
+    // Runs the relay and renders its answer with the "relay" response (the platform must require() it), or the
+    // platform's failure page ("function_error", "function_cpu_limit", "function_rate_limit",
+    // "function_daily_limit", falling back to "function_error"), or "response_too_large" when the answer is over
+    // the profile's "response_bytes" limit.
     void serve_relay(const profile_renderer& renderer, const relay_behaviour& behaviour, const relay_call& call,
                      template_scope& scope, response& res, bool head) const;
     // The response name for a relay answer, as serve_relay() chooses it (platforms that keep the answer for later,

@@ -67,6 +67,7 @@ expect_header NEL '^\{"success_fraction":0,"report_to":"cf-nel","max_age":604800
 expect_header Report-To '^\{"endpoints":\[\{"url":"https:\\/\\/a\.nel\.cloudflare\.com\\/report\\/v4\?s=' workers
 expect_header alt-svc '^h3=":443"; ma=86400$' workers
 expect_no_header cf-cache-status workers
+expect_header Connection '^keep-alive$' "workers (as the real edge sends it)"
 expect_body_size 64 workers
 fetch "$W/" -H 'X-Sclab-Response-Bytes: 1000'
 expect_body_size 1000 "workers with X-Sclab-Response-Bytes"

@@ -1,7 +1,10 @@
 // The shared I/O pieces: line_source, output_file, problem_log via line_event_reader.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <thread>
 
 #include "telemetry/format.hpp"
 #include "telemetry/line_source.hpp"
@@ -116,6 +119,31 @@ TEST(output_file, append_records_grows_in_place_with_whole_records) {
         out.commit();
     }
     EXPECT_EQ(testing::read_file(path), "record one\ntw\nthree\n");
+}
+
+TEST(output_file, devices_and_pipes_are_written_in_place_not_replaced) {
+    {
+        output_file out("/dev/null");
+        out.append("discarded\n");
+        out.commit();
+    }
+    struct stat st {};
+    ASSERT_EQ(::stat("/dev/null", &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/null was replaced by a regular file";
+    testing::temp_dir dir;
+    const std::string fifo = dir.path("fifo");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::string received;
+    std::thread reader([&] { received = testing::read_file(fifo); });
+    {
+        output_file out(fifo);
+        out.append("through the pipe\n");
+        out.commit();
+    }
+    reader.join();
+    EXPECT_EQ(received, "through the pipe\n");
+    ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISFIFO(st.st_mode));
 }
 
 TEST(output_file, unwritable_path_is_an_input_error) {
