@@ -35,6 +35,9 @@ mbps() { echo "$(stat -c %s "$1") / 1048576 / $2" | bc -l | xargs printf '%.0f';
     echo
     echo "Made by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m),"
     echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). Wall-clock seconds, best of 3."
+    build_dir=$(dirname "$(dirname "$sclab")")
+    echo "Build: $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt" 2>/dev/null) ($build_dir)."
+    echo "Load average when the run started: $(cut -d' ' -f1-3 /proc/loadavg)${BENCH_NOTE:+. $BENCH_NOTE}"
     echo
     echo "## sclab convert: $events events, ECS to each format and back"
     echo

@@ -2,6 +2,7 @@
 // that is not exactly the expected shape, so a reader can say "bad timestamp" instead of guessing.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -41,5 +42,12 @@ constexpr time_ns truncate_time(time_ns t, time_ns unit) {
 
 inline constexpr time_ns ns_per_second = 1'000'000'000;
 inline constexpr time_ns ns_per_ms = 1'000'000;
+
+// count * unit as time_ns; false when it would not fit (untrusted input must not overflow).
+constexpr bool scale_to_ns(std::uint64_t count, time_ns unit, time_ns& out) {
+    if (unit <= 0 || count > static_cast<std::uint64_t>(INT64_MAX / unit)) return false;
+    out = static_cast<time_ns>(count) * unit;
+    return true;
+}
 
 }  // namespace sclab::telemetry

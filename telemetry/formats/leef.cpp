@@ -224,9 +224,7 @@ bool decode_delimiter(std::string_view field, std::string& out) {
 bool parse_default_dev_time(std::string_view text, time_ns& out) {
     std::uint64_t epoch = 0;
     if (parse_uint(text, epoch)) {
-        if (text.size() >= 12) out = static_cast<time_ns>(epoch) * ns_per_ms;
-        else out = static_cast<time_ns>(epoch) * ns_per_second;
-        return true;
+        return scale_to_ns(epoch, text.size() >= 12 ? ns_per_ms : ns_per_second, out);
     }
     if (parse_iso8601(text, out)) return true;
     static const std::array<java_date_pattern, 3> defaults = [] {

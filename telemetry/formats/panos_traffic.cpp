@@ -18,6 +18,8 @@
 #include <algorithm>
 #include <array>
 
+#include <limits>
+
 #include "telemetry/format.hpp"
 #include "telemetry/formats/csv_fields.hpp"
 #include "telemetry/formats/field_text.hpp"
@@ -226,8 +228,11 @@ public:
         n.action = f(col_action);
         n.bytes_sent = optional_count(f(col_bytes_sent), "column 33 (Bytes Sent)");
         n.bytes_received = optional_count(f(col_bytes_received), "column 34 (Bytes Received)");
-        if (auto s = optional_count(f(col_elapsed), "column 37 (Elapsed Time)"))
-            n.duration = static_cast<time_ns>(*s) * ns_per_second;
+        if (auto s = optional_count(f(col_elapsed), "column 37 (Elapsed Time)")) {
+            n.duration.emplace();
+            if (!scale_to_ns(*s, ns_per_second, *n.duration))
+                throw record_error("column 37 (Elapsed Time) is out of range: " + f(col_elapsed));
+        }
         e.record_id = f(col_seqno);
         n.packets_sent = optional_count(f(col_pkts_sent), "column 45 (Packets Sent)");
         n.packets_received = optional_count(f(col_pkts_received), "column 46 (Packets Received)");

@@ -208,8 +208,10 @@ public:
         if (!parse_epoch_seconds(f[0], e.time))
             throw record_error("timestamp '" + std::string(f[0]) + "' is not epoch seconds with milliseconds (%ts.%03tu)");
         network_info& n = e.network;
-        if (auto ms = optional_count(f[1], "elapsed time (%tr)"))
-            n.duration = static_cast<time_ns>(*ms) * ns_per_ms;
+        if (auto ms = optional_count(f[1], "elapsed time (%tr)")) {
+            n.duration.emplace();
+            if (!scale_to_ns(*ms, ns_per_ms, *n.duration)) throw record_error("elapsed time (%tr) is out of range");
+        }
         n.source.ip = dash_empty(f[2]);
         const std::size_t slash = f[3].rfind('/');
         if (slash == std::string_view::npos)

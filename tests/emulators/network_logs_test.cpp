@@ -22,7 +22,7 @@ using telemetry::testing::temp_dir;
 event request_event(int n, std::string run_id = "run-1") {
     event e;
     e.kind = event_kind::http_request;
-    e.time = 1'700'000'000'000'000'000 + n * 1'000'000;
+    e.time = 1'700'000'000'000'000'000 + std::int64_t{n} * 1'000'000;
     e.run_id = std::move(run_id);
     e.network.transport = "tcp";
     e.network.protocol = "https";
