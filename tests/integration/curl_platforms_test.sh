@@ -17,7 +17,7 @@ trap cleanup EXIT
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 0; }
+command -v curl >/dev/null || { echo "curl is not installed: cannot run this test (make test installs it)" >&2; exit 1; }
 
 "$SCLAB" emulate --port 0 --state "$WORK/state" --logs "$WORK/logs" --seed 7 \
     --lab "$SRC/emulators/labs/default.json" --profiles "$SRC/emulators/profiles/platforms.json" \

@@ -10,8 +10,8 @@ set -euo pipefail
 source "$(dirname "$0")/control_plane_lib.sh" "$@"
 
 WRANGLER="$SRC/third_party/wrangler/node_modules/.bin/wrangler"
-command -v node >/dev/null || { echo "node is not installed: skipped"; exit 0; }
-[[ -x $WRANGLER ]] || { echo "wrangler is not installed (bash scripts/install-deps.sh): skipped"; exit 0; }
+command -v node >/dev/null || { echo "node is not installed: cannot run this test (make test installs it)" >&2; exit 1; }
+[[ -x $WRANGLER ]] || { echo "wrangler is not installed (bash scripts/install-deps.sh): cannot run this test (make test installs it)" >&2; exit 1; }
 
 ACCOUNT=5c1ab0c0ffee4e8fa0c5b1d2e3f40516
 TOKEN=integration-cloudflare-token-0000000001
