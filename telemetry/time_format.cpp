@@ -126,6 +126,14 @@ void append_fraction(std::string& out, int nanos, int digits) {
 
 }  // namespace
 
+std::string_view month_abbreviation(int month) {
+    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    return months[month - 1];
+}
+
+void append_two_digits(std::string& out, int value) { append_digits(out, value, 2); }
+
 civil_time to_civil(time_ns t) {
     std::int64_t secs = t / ns_per_second;
     std::int64_t nanos = t % ns_per_second;

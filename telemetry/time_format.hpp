@@ -34,6 +34,11 @@ bool parse_epoch_seconds(std::string_view text, time_ns& out);
 void append_civil_seconds(std::string& out, time_ns t, char date_separator);
 bool parse_civil_seconds(std::string_view text, char date_separator, time_ns& out);
 
+// "Jan".."Dec" for month 1..12, as HTTP dates, Apache/Lambda times and syslog headers spell them.
+std::string_view month_abbreviation(int month);
+// Exactly two decimal digits of 0..99: "07".
+void append_two_digits(std::string& out, int value);
+
 // Truncates toward the past to a multiple of `unit` nanoseconds (what a format of coarser precision keeps).
 constexpr time_ns truncate_time(time_ns t, time_ns unit) {
     time_ns r = t % unit;

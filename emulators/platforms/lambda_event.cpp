@@ -62,23 +62,17 @@ std::vector<std::pair<std::string, std::string>> query_parameters(std::string_vi
 }  // namespace
 
 std::string lambda_event_time(telemetry::time_ns t) {
-    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     telemetry::civil_time c = telemetry::to_civil(t);
-    auto two = [](std::string& out, int v) {
-        out.push_back(static_cast<char>('0' + v / 10));
-        out.push_back(static_cast<char>('0' + v % 10));
-    };
     std::string out;
-    two(out, c.day);
-    out.append("/").append(months[c.month - 1]).append("/");
+    telemetry::append_two_digits(out, c.day);
+    out.append("/").append(telemetry::month_abbreviation(c.month)).append("/");
     telemetry::append_int(out, c.year);
     out.push_back(':');
-    two(out, c.hour);
+    telemetry::append_two_digits(out, c.hour);
     out.push_back(':');
-    two(out, c.minute);
+    telemetry::append_two_digits(out, c.minute);
     out.push_back(':');
-    two(out, c.second);
+    telemetry::append_two_digits(out, c.second);
     out.append(" +0000");
     return out;
 }

@@ -136,28 +136,22 @@ std::vector<std::string> text_template::names() const {
 
 std::string http_date(telemetry::time_ns t) {
     static constexpr std::string_view days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // 1970-01-01 was a Thursday
-    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     telemetry::civil_time c = telemetry::to_civil(t);
     std::int64_t day_number = t / 86'400'000'000'000;
     if (t < 0 && t % 86'400'000'000'000 != 0) --day_number;
     std::int64_t weekday = ((day_number % 7) + 7) % 7;
-    auto two = [](std::string& out, int v) {
-        out.push_back(static_cast<char>('0' + v / 10));
-        out.push_back(static_cast<char>('0' + v % 10));
-    };
     std::string out;
     out.reserve(29);
     out.append(days[weekday]).append(", ");
-    two(out, c.day);
-    out.append(" ").append(months[c.month - 1]).append(" ");
+    telemetry::append_two_digits(out, c.day);
+    out.append(" ").append(telemetry::month_abbreviation(c.month)).append(" ");
     telemetry::append_int(out, c.year);
     out.push_back(' ');
-    two(out, c.hour);
+    telemetry::append_two_digits(out, c.hour);
     out.push_back(':');
-    two(out, c.minute);
+    telemetry::append_two_digits(out, c.minute);
     out.push_back(':');
-    two(out, c.second);
+    telemetry::append_two_digits(out, c.second);
     out.append(" GMT");
     return out;
 }
