@@ -10,10 +10,10 @@
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "emulators/https_session.hpp"
@@ -28,11 +28,15 @@ using net::ip::tcp;
 
 namespace {
 
-// Accepts connections and hands each to a new session, or closes it at once beyond the connection cap.
+using io_contexts = std::vector<std::unique_ptr<net::io_context>>;
+using acceptor_type = net::basic_socket_acceptor<tcp, net::io_context::executor_type>;
+
+// Accepts connections and hands each to a new session on the next io thread (round robin), or closes it at once
+// beyond the connection cap.
 class listener : public std::enable_shared_from_this<listener> {
 public:
-    listener(net::io_context& ioc, tcp::acceptor&& acceptor, session_context& context)
-        : ioc_(ioc), acceptor_(std::move(acceptor)), retry_(acceptor_.get_executor()), context_(context) {}
+    listener(io_contexts& contexts, acceptor_type&& acceptor, session_context& context)
+        : contexts_(contexts), acceptor_(std::move(acceptor)), retry_(acceptor_.get_executor()), context_(context) {}
 
     void start() {
         net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->accept(); });
@@ -55,11 +59,12 @@ public:
 private:
     void accept() {
         if (stopped_) return;
-        // Each connection gets its own strand: with several io threads its handlers never run concurrently.
-        acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+        // The new socket belongs to the io_context (thread) that will run its session from start to end.
+        net::io_context& target = *contexts_[next_context_++ % contexts_.size()];
+        acceptor_.async_accept(target, beast::bind_front_handler(&listener::on_accept, shared_from_this()));
     }
 
-    void on_accept(error_code ec, tcp::socket socket) {
+    void on_accept(error_code ec, tls_socket::socket_type socket) {
         if (stopped_ || ec == net::error::operation_aborted) return;
         if (ec) {
             // Out of file descriptors or memory: retrying at once would spin; wait a little.
@@ -77,8 +82,13 @@ private:
             report_throttled("connection cap reached (" + std::to_string(context_.limits.max_connections) +
                              " open): new connections are closed at once (--max-connections)");
         } else {
-            context_.accepted.fetch_add(1);
-            std::make_shared<https_session>(std::move(socket), context_)->start();
+            try {
+                auto session = std::make_shared<https_session>(std::move(socket), context_);
+                context_.accepted.fetch_add(1);
+                session->start();
+            } catch (const std::exception& e) {
+                report_throttled(std::string("cannot take a connection: ") + e.what());
+            }
         }
         accept();
     }
@@ -91,20 +101,21 @@ private:
         context_.warn(line);
     }
 
-    net::io_context& ioc_;
-    tcp::acceptor acceptor_;
+    io_contexts& contexts_;
+    acceptor_type acceptor_;
     net::steady_timer retry_;
     session_context& context_;
+    std::size_t next_context_ = 0;
     bool stopped_ = false;
     std::optional<std::chrono::steady_clock::time_point> last_report_;
 };
 
-tcp::acceptor open_acceptor(net::io_context& ioc, const std::string& address, std::uint16_t port) {
+acceptor_type open_acceptor(net::io_context& ioc, const std::string& address, std::uint16_t port) {
     error_code ec;
     net::ip::address ip = net::ip::make_address(address, ec);
     if (ec) throw std::runtime_error("--listen: '" + address + "' is not an IP address");
     tcp::endpoint endpoint(ip, port);
-    tcp::acceptor acceptor(net::make_strand(ioc));
+    acceptor_type acceptor(ioc.get_executor());
     auto fail = [&](const char* doing) {
         std::string where = ip.is_v6() ? "[" + address + "]" : address;
         throw std::runtime_error(std::string("cannot ") + doing + " " + where + ":" + std::to_string(port) + ": " +
@@ -130,11 +141,16 @@ struct https_server::impl {
           clock(options.clock != nullptr ? *options.clock : wall),
           warn(options.warn ? options.warn
                             : [](const std::string& line) { std::fprintf(stderr, "sclab emulate: %s\n", line.c_str()); }),
-          context{tls.context(), routes, sink, clock, options.limits, warn},
-          ioc(std::in_place, static_cast<int>(std::max(1u, options.threads))) {
-        tcp::acceptor acceptor = open_acceptor(*ioc, options.listen_address, options.port);
+          context{tls.context(), routes, sink, clock, options.limits, warn} {
+        // One io_context per thread, each run by its own thread: a session never moves between threads, so it
+        // needs no strand, and the scheduler knows it is never run concurrently (concurrency hint 1).
+        for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
+            contexts.push_back(std::make_unique<net::io_context>(1));
+            keep_running.emplace_back(contexts.back()->get_executor());
+        }
+        acceptor_type acceptor = open_acceptor(*contexts.front(), options.listen_address, options.port);
         local = acceptor.local_endpoint();
-        accept_loop = std::make_shared<listener>(*ioc, std::move(acceptor), context);
+        accept_loop = std::make_shared<listener>(contexts, std::move(acceptor), context);
     }
 
     server_options options;
@@ -143,9 +159,11 @@ struct https_server::impl {
     telemetry::clock_source& clock;
     std::function<void(const std::string&)> warn;
     session_context context;
-    // Declared after everything the sessions use, and reset first in stop(): destroying the io_context destroys
+    // Declared after everything the sessions use, and cleared first in stop(): destroying an io_context destroys
     // any session still held by a pending handler, and its destructor needs the context and the sink.
-    std::optional<net::io_context> ioc;
+    io_contexts contexts;
+    // Keeps each thread's run() going while it has no connection; released at stop.
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     tcp::endpoint local;
     std::shared_ptr<listener> accept_loop;
     std::vector<std::thread> threads;
@@ -169,10 +187,10 @@ void https_server::start() {
     impl_->accept_loop->start();
     const unsigned n = std::max(1u, impl_->options.threads);
     for (unsigned i = 0; i < n; ++i)
-        impl_->threads.emplace_back([this] {
+        impl_->threads.emplace_back([this, i] {
             for (;;) {
                 try {
-                    impl_->ioc->run();
+                    impl_->contexts[i]->run();
                     return;
                 } catch (const std::exception& e) {
                     // A handler threw past the session's own guard: report, keep serving the others.
@@ -200,17 +218,19 @@ void https_server::stop() {
         }
         // Nothing is left to do once every connection is gone and the acceptor is closed: run() returns by itself.
         // Should something still hold it, stop it rather than hang.
-        for (auto& t : s.threads) {
-            if (t.joinable()) {
-                auto deadline = clock::now() + std::chrono::seconds(2);
-                while (!s.ioc->stopped() && clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                if (!s.ioc->stopped()) s.ioc->stop();
-                t.join();
-            }
+        s.keep_running.clear();
+        for (std::size_t i = 0; i < s.threads.size(); ++i) {
+            if (!s.threads[i].joinable()) continue;
+            net::io_context& ioc = *s.contexts[i];
+            auto deadline = clock::now() + std::chrono::seconds(2);
+            while (!ioc.stopped() && clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            if (!ioc.stopped()) ioc.stop();
+            s.threads[i].join();
         }
     }
+    s.keep_running.clear();
     s.accept_loop.reset();
-    s.ioc.reset();  // destroys leftover handlers and with them their sessions, whose records still reach the sink
+    s.contexts.clear();  // destroys leftover handlers and with them their sessions, whose records still reach the sink
 }
 
 server_stats https_server::stats() const {

@@ -1,7 +1,7 @@
 // The emulators' HTTPS server: HTTP/1.1 over TLS with the lab CA's certificates, every request routed to a
 // platform profile or control plane, and the network-side records of every request and connection sent to an
-// event_sink. Built like Boost.Beast's advanced_server_flex example: a listener, one small session object per
-// connection, a timeout on every read and write, and a clean shutdown path.
+// event_sink. A listener, one small session object per connection on one io thread (tls_socket for TLS, Beast's
+// parser for HTTP), a deadline on every read and write, and a clean shutdown path.
 //
 // Defences a server reachable by untrusted lab clients needs:
 //  - a handshake timeout and a header timeout from the first byte of a request (slowloris);
@@ -10,14 +10,12 @@
 //  - a keep-alive idle timeout;
 //  - a cap on concurrent connections: beyond it a new connection is closed at once.
 //
-// Memory: an idle TLS connection (handshake done, a request served, waiting for the next) costs about 73 KiB of
+// Memory: an idle TLS connection (handshake done, a request served, waiting for the next) costs about 18 KiB of
 // server RSS. Measured by tests/emulators/idle_connections_memory_test.cpp: 10,000 such connections from a
-// child process grew the server's VmRSS by 712 MiB; the test asserts under 800 MiB, so max_connections = 10,000
-// needs about 0.8 GiB. Where it goes: asio's ssl::stream allocates, and zeroes, two 17 KiB record buffers per
-// stream (34 KiB) and a 2 x 17 KiB BIO pair, for the stream's whole life; the rest is OpenSSL's SSL object and
-// session. OpenSSL's own 16 KiB record buffers are released while idle (SSL_MODE_RELEASE_BUFFERS) and the HTTP
-// buffer is freed between requests. A TLS stream over OpenSSL without asio's fixed buffers would save the
-// larger part, if labs ever need far more idle clients.
+// child process grew the server's VmRSS by 174 MiB; the test asserts under 250 MiB, so max_connections = 10,000
+// needs about a quarter of a GiB. Most of it is OpenSSL's SSL object and session; OpenSSL's 16 KiB record buffers
+// are released while idle (SSL_MODE_RELEASE_BUFFERS), the HTTP buffer is freed between requests, and tls_socket
+// keeps no fixed buffers (asio's ssl::stream, used before, held 68 KiB per connection: 73 KiB each in all).
 #pragma once
 
 #include <chrono>

@@ -3,15 +3,12 @@
 #include <cstdio>
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/core/string.hpp>
 
+#include "emulators/platforms/text_template.hpp"
 #include "emulators/router.hpp"
 #include "emulators/tls_context.hpp"
+#include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
 
 namespace sclab::emulators {
@@ -24,25 +21,50 @@ namespace {
 
 // The first read of a request needs only a few bytes: a small buffer keeps idle connections cheap.
 constexpr std::size_t first_read_bytes = 512;
+// Later reads take up to one TLS record's plaintext.
+constexpr std::size_t read_chunk_bytes = 16 * 1024;
 // Beyond the header, the buffer holds at most one read's worth of body bytes (the body goes to the message).
 constexpr std::size_t read_slack_bytes = 64 * 1024;
-
-std::string http_date(telemetry::time_ns t) {
-    static constexpr const char* weekdays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // from 1970-01-01
-    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    constexpr std::int64_t ns_per_day = 86'400 * telemetry::ns_per_second;
-    std::int64_t days = t / ns_per_day - (t % ns_per_day < 0 ? 1 : 0);
-    telemetry::civil_time c = telemetry::to_civil(t);
-    char text[40];
-    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", weekdays[((days % 7) + 7) % 7], c.day,
-                  months[c.month - 1], c.year, c.hour, c.minute, c.second);
-    return text;
-}
+// A body up to this size goes out in the same TLS record as the head; a larger one is written from the message.
+constexpr std::size_t inline_body_bytes = 16 * 1024;
+// The serialized head a connection keeps between requests.
+constexpr std::size_t retained_wire_capacity = 4 * 1024;
 
 std::string address_text(const net::ip::address& a) {
     if (a.is_v6() && a.to_v6().is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6()).to_string();
     return a.to_string();
+}
+
+// The response as HTTP/1.1 puts it on the wire, as Beast's serializer would: status line, the fields in
+// order, the blank line, and the body when it is small (true when the caller must write the body after it).
+bool serialize_response(const response& res, std::string& wire) {
+    wire.clear();
+    wire += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    telemetry::append_uint(wire, res.result_int());
+    wire += ' ';
+    wire += res.reason();
+    wire += "\r\n";
+    for (const auto& field : res) {
+        wire += field.name_string();
+        wire += ": ";
+        wire += field.value();
+        wire += "\r\n";
+    }
+    wire += "\r\n";
+    const std::string& body = res.body();
+    if (res.chunked()) {
+        if (!body.empty()) {
+            char size[20];
+            wire.append(size, static_cast<std::size_t>(std::snprintf(size, sizeof size, "%zx\r\n", body.size())));
+            wire += body;
+            wire += "\r\n";
+        }
+        wire += "0\r\n\r\n";
+        return false;
+    }
+    if (body.size() > inline_body_bytes) return true;
+    wire += body;
+    return false;
 }
 
 // A malformed request (answered 400), as opposed to the client going away or a timeout (just closed).
@@ -88,13 +110,14 @@ bool connection_registry::wait_until_empty(std::chrono::steady_clock::time_point
 
 // ---- https_session --------------------------------------------------------------------------------------
 
-https_session::https_session(net::ip::tcp::socket&& socket, session_context& context)
+https_session::https_session(tls_socket::socket_type&& socket, session_context& context)
     : context_(context),
-      stream_(std::move(socket), context.tls),
+      tls_(std::move(socket), context.tls.native_handle()),
+      timer_(tls_.get_executor()),
       buffer_(context.limits.header_limit + read_slack_bytes),
       connected_steady_(std::chrono::steady_clock::now()) {
     error_code ec;
-    auto& sock = tcp().socket();
+    auto& sock = tls_.socket();
     auto remote = sock.remote_endpoint(ec);
     if (!ec) {
         conn_.client_ip = address_text(remote.address());
@@ -107,15 +130,15 @@ https_session::https_session(net::ip::tcp::socket&& socket, session_context& con
     }
     conn_.connection_id = context_.next_connection_id.fetch_add(1);
     conn_.connected_at = context_.clock.now();
-    tls_server_context::set_connection_address(stream_.native_handle(), &conn_.local_ip);
+    tls_server_context::set_connection_address(tls_.native_handle(), &conn_.local_ip);
 }
 
 https_session::~https_session() {
     // Every connection, however it ended (even when the io_context was torn down), leaves exactly one record.
     facts_.closed_at = conn_.connected_at + std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                 std::chrono::steady_clock::now() - connected_steady_).count();
-    facts_.bytes_from_client = stream_.next_layer().bytes_read();
-    facts_.bytes_to_client = stream_.next_layer().bytes_written();
+    facts_.bytes_from_client = tls_.bytes_read();
+    facts_.bytes_to_client = tls_.bytes_written();
     try {
         context_.sink.emit(connection_event(conn_, facts_));
     } catch (const std::exception& e) {
@@ -126,34 +149,63 @@ https_session::~https_session() {
 
 void https_session::start() {
     context_.registry.add(conn_.connection_id, weak_from_this());
-    // Everything else runs on the connection's strand (the socket's executor).
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    // Everything else runs on the connection's own io thread.
+    net::dispatch(tls_.get_executor(), [self = shared_from_this()] {
         if (self->stopping_) return self->finish();
-        self->tcp().expires_after(self->context_.limits.handshake_timeout);
-        self->stream_.async_handshake(net::ssl::stream_base::server,
-                                      beast::bind_front_handler(&https_session::on_handshake, self));
+        self->set_deadline(self->context_.limits.handshake_timeout);
+        self->tls_.async_handshake([self](error_code ec, std::size_t) { self->on_handshake(ec); });
     });
 }
 
 void https_session::begin_shutdown() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(tls_.get_executor(), [self = shared_from_this()] {
         if (self->stopping_) return;
         self->stopping_ = true;
         // A connection between requests (or still shaking hands) has nothing in flight: close it now. One in a
         // request finishes it; send() then answers with Connection: close.
         if (self->phase_ == phase::idle || self->phase_ == phase::handshake) {
             self->capture_segment_counts();
-            self->tcp().cancel();
+            self->tls_.cancel();
         }
     });
 }
 
 void https_session::force_close() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(tls_.get_executor(), [self = shared_from_this()] {
         self->capture_segment_counts();
-        self->tcp().close();
+        self->tls_.cancel();
+        error_code ignored;
+        self->tls_.socket().close(ignored);
     });
 }
+
+// ---- deadlines ----
+
+void https_session::set_deadline(std::chrono::milliseconds within) {
+    deadline_ = std::chrono::steady_clock::now() + within;
+    if (timer_armed_ && timer_expiry_ <= deadline_) return;  // it fires first, then waits again for the rest
+    arm_timer();
+}
+
+void https_session::arm_timer() {
+    timer_armed_ = true;
+    timer_expiry_ = deadline_;
+    const std::uint64_t generation = ++timer_generation_;
+    timer_.expires_at(deadline_);  // a wait already pending ends with operation_aborted, its generation stale
+    timer_.async_wait([self = shared_from_this(), generation](error_code ec) { self->on_timer(ec, generation); });
+}
+
+void https_session::on_timer(error_code ec, std::uint64_t generation) {
+    if (generation != timer_generation_) return;
+    timer_armed_ = false;
+    if (ec || finished_) return;
+    if (std::chrono::steady_clock::now() < deadline_) return arm_timer();
+    // Time is up for whatever the connection waits for: the read or write in progress ends in an error.
+    capture_segment_counts();
+    tls_.cancel();
+}
+
+// ---- reading a request ----
 
 void https_session::on_handshake(error_code ec) {
     if (ec) {
@@ -161,7 +213,7 @@ void https_session::on_handshake(error_code ec) {
         return finish();
     }
     facts_.tls_established = true;
-    conn_.sni = tls_server_name(stream_.native_handle());
+    conn_.sni = tls_server_name(tls_.native_handle());
     if (stopping_) return close_gracefully();
     wait_for_request(true);
 }
@@ -170,20 +222,28 @@ void https_session::on_handshake(error_code ec) {
 // the request's first byte, so a slow trickle of header bytes is cut off however long the connection was idle.
 void https_session::wait_for_request(bool first) {
     phase_ = phase::idle;
-    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
-    buffer_.shrink_to_fit();                        // idle connections hold no buffer
-    tcp().expires_after(first ? context_.limits.header_timeout : context_.limits.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(first_read_bytes),
-                            beast::bind_front_handler(&https_session::on_first_bytes, shared_from_this()));
+    if (buffer_.size() > 0) return begin_request();  // a pipelined request is already here
+    buffer_.shrink_to_fit();                          // idle connections hold no buffer
+    set_deadline(first ? context_.limits.header_timeout : context_.limits.idle_timeout);
+    read_more(&https_session::begin_request);
 }
 
-void https_session::on_first_bytes(error_code ec, std::size_t n) {
-    if (ec) return finish();  // the client closed, the idle timeout, or shutdown
-    buffer_.commit(n);
-    read_header();
+void https_session::read_more(continuation next) {
+    // A request usually fits in a few hundred bytes: a small first read keeps the buffer small; later reads take
+    // up to a TLS record.
+    const std::size_t room = buffer_.max_size() - buffer_.size();
+    const std::size_t want = std::min(buffer_.size() == 0 ? first_read_bytes : read_chunk_bytes, room);
+    if (want == 0) return answer_error(http::status::request_header_fields_too_large, "");
+    auto space = buffer_.prepare(want);
+    tls_.async_read_some(static_cast<char*>(space.data()), space.size(),
+                         [self = shared_from_this(), next](error_code ec, std::size_t n) {
+                             if (ec) return self->on_read_failed(ec);
+                             self->buffer_.commit(n);
+                             (self.get()->*next)();
+                         });
 }
 
-void https_session::read_header() {
+void https_session::begin_request() {
     phase_ = phase::request;
     exchange_ = exchange_facts{};
     exchange_.started = context_.clock.now();
@@ -194,17 +254,25 @@ void https_session::read_header() {
     // No limit yet: the handler sets it once it has seen the header. (Beast checks Content-Length against the
     // limit in force while parsing the header, so a limit here would preempt the handler's own 413.)
     parser_->body_limit(boost::none);
-    tcp().expires_after(context_.limits.header_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&https_session::on_header, shared_from_this()));
+    set_deadline(context_.limits.header_timeout);
+    parse_header();
 }
 
-void https_session::on_header(error_code ec, std::size_t n) {
-    exchange_.request_bytes += n;
-    if (ec == http::error::header_limit) return answer_error(http::status::request_header_fields_too_large, "");
-    if (is_malformed_request(ec)) return answer_error(http::status::bad_request, ec.message());
-    if (ec) return finish();
+void https_session::parse_header() {
+    error_code ec;
+    while (buffer_.size() > 0) {
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        exchange_.request_bytes += used;
+        if (ec == http::error::need_more) break;
+        if (ec) return on_parse_failed(ec);
+        if (parser_->is_header_done()) return on_header();
+        if (used == 0) break;
+    }
+    read_more(&https_session::parse_header);
+}
 
+void https_session::on_header() {
     // Routing follows Host, as a CDN's does; the SNI may name another host (domain fronting), and the records
     // keep both (url and destination.domain from Host, server_name from SNI).
     const request& header = parser_->get();
@@ -217,36 +285,50 @@ void https_session::on_header(error_code ec, std::size_t n) {
     if (auto length = parser_->content_length(); length && *length > limit) return answer_too_large();
     if (parser_->is_done()) return handle_request();
     parser_->body_limit(limit);  // enforced while reading, for chunked bodies too
+    parser_->eager(true);        // each put() takes every body byte it is given
+    set_deadline(context_.limits.body_timeout);
 
     // curl sends Expect: 100-continue for large bodies and waits a second for this before sending.
     auto expect = header.find(http::field::expect);
     if (expect != header.end() && beast::iequals(expect->value(), "100-continue")) {
         static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-        tcp().expires_after(context_.limits.write_timeout);
-        return net::async_write(stream_, net::buffer(continue_line.data(), continue_line.size()),
-                                beast::bind_front_handler(&https_session::on_continue_written, shared_from_this()));
+        set_deadline(context_.limits.write_timeout);
+        return tls_.async_write(continue_line.data(), continue_line.size(),
+                                [self = shared_from_this()](error_code ec, std::size_t n) {
+                                    self->exchange_.response_bytes += n;
+                                    if (ec) return self->finish();
+                                    self->set_deadline(self->context_.limits.body_timeout);
+                                    self->parse_body();
+                                });
     }
-    read_body();
+    parse_body();
 }
 
-void https_session::on_continue_written(error_code ec, std::size_t n) {
-    exchange_.response_bytes += n;
-    if (ec) return finish();
-    read_body();
+void https_session::parse_body() {
+    error_code ec;
+    while (!parser_->is_done() && buffer_.size() > 0) {
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        exchange_.request_bytes += used;
+        if (ec == http::error::need_more) break;
+        if (ec == http::error::body_limit) return answer_too_large();
+        if (ec) return on_parse_failed(ec);
+        if (used == 0) break;
+    }
+    if (parser_->is_done()) return handle_request();
+    read_more(&https_session::parse_body);
 }
 
-void https_session::read_body() {
-    tcp().expires_after(context_.limits.body_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&https_session::on_body, shared_from_this()));
-}
+// The client went away, a timeout or shutdown cut the read, or TLS failed: nothing to answer.
+void https_session::on_read_failed(error_code) { finish(); }
 
-void https_session::on_body(error_code ec, std::size_t n) {
-    exchange_.request_bytes += n;
-    if (ec == http::error::body_limit) return answer_too_large();
+void https_session::on_parse_failed(error_code ec) {
+    if (ec == http::error::header_limit) return answer_error(http::status::request_header_fields_too_large, "");
     if (is_malformed_request(ec)) return answer_error(http::status::bad_request, ec.message());
-    if (ec) return finish();
-    handle_request();
+    finish();
 }
+
+// ---- answering ----
 
 void https_session::handle_request() {
     request_ = parser_->release();
@@ -291,7 +373,7 @@ void https_session::answer_error(http::status status, std::string_view reason) {
 void https_session::send(bool keep_alive) {
     phase_ = phase::request;
     if (response_.find(http::field::date) == response_.end())
-        response_.set(http::field::date, http_date(context_.clock.now()));
+        response_.set(http::field::date, platforms::http_date(context_.clock.now()));
     // A response to HEAD has the GET's headers and no body (RFC 9110 9.3.2).
     const bool head = request_.method() == http::verb::head;
     if (!response_.has_content_length() && !response_.chunked()) {
@@ -302,16 +384,29 @@ void https_session::send(bool keep_alive) {
     // Only ever turn keep-alive off: Beast's keep_alive(true) on HTTP/1.1 strips the "Connection: keep-alive"
     // header the Worker and Lambda profiles send, as the real platforms do.
     if (!keep_alive || stopping_ || context_.shutting_down.load()) response_.keep_alive(false);
-    tcp().expires_after(context_.limits.write_timeout);
-    http::async_write(stream_, response_, beast::bind_front_handler(&https_session::on_write, shared_from_this()));
+
+    body_sent_separately_ = serialize_response(response_, wire_);
+    set_deadline(context_.limits.write_timeout);
+    tls_.async_write(wire_.data(), wire_.size(), [self = shared_from_this()](error_code ec, std::size_t n) {
+        self->exchange_.response_bytes += n;
+        if (ec || !self->body_sent_separately_) return self->on_write(ec);
+        self->write_rest_of_body();
+    });
 }
 
-void https_session::on_write(error_code ec, std::size_t n) {
-    exchange_.response_bytes += n;
+void https_session::write_rest_of_body() {
+    const std::string& body = response_.body();
+    tls_.async_write(body.data(), body.size(), [self = shared_from_this()](error_code ec, std::size_t n) {
+        self->exchange_.response_bytes += n;
+        self->on_write(ec);
+    });
+}
+
+void https_session::on_write(error_code ec) {
     exchange_.elapsed =
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - request_steady_).count();
     ++facts_.requests;
-    context_.responses.fetch_add(1);
+    context_.responses.fetch_add(1, std::memory_order_relaxed);
     try {
         context_.sink.emit(access_event(conn_, host_, request_, response_, exchange_));
     } catch (const std::exception& e) {
@@ -321,6 +416,7 @@ void https_session::on_write(error_code ec, std::size_t n) {
     request_ = {};
     response_ = {};
     handler_ = nullptr;
+    if (wire_.capacity() > retained_wire_capacity) std::string().swap(wire_);
     if (ec) return finish();
     if (!keep_alive || stopping_ || context_.shutting_down.load()) return close_gracefully();
     wait_for_request(false);
@@ -333,21 +429,21 @@ void https_session::on_write(error_code ec, std::size_t n) {
 // client reads it (what nginx calls a lingering close).
 void https_session::close_gracefully() {
     phase_ = phase::closing;
-    SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
-    tcp().expires_after(context_.limits.close_timeout);
-    stream_.async_shutdown([self = shared_from_this()](error_code ec) {
+    SSL_set_shutdown(tls_.native_handle(), SSL_RECEIVED_SHUTDOWN);
+    set_deadline(context_.limits.close_timeout);
+    tls_.async_shutdown([self = shared_from_this()](error_code ec, std::size_t) {
         if (ec || !self->input_left_unread_) return self->finish();
         error_code ignored;
-        self->tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-        self->tcp().expires_after(self->context_.limits.close_timeout);
+        self->tls_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+        self->set_deadline(self->context_.limits.close_timeout);
         self->drain_input();
     });
 }
 
 void https_session::drain_input() {
     buffer_.clear();
-    stream_.next_layer().async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t) {
-        if (ec) return self->finish();  // end of stream, or close_timeout
+    tls_.socket().async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t) {
+        if (ec || self->tls_.cancelled()) return self->finish();  // end of stream, or close_timeout
         self->drain_input();
     });
 }
@@ -357,14 +453,15 @@ void https_session::finish() {
     finished_ = true;
     capture_segment_counts();
     error_code ignored;
-    tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-    tcp().close();
+    timer_.cancel();
+    tls_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    tls_.socket().close(ignored);
     // The session ends when the last handler holding it returns; the destructor records the connection.
 }
 
 void https_session::capture_segment_counts() {
-    if (!facts_.segments && tcp().socket().is_open())
-        facts_.segments = read_tcp_segment_counts(tcp().socket().native_handle());
+    if (!facts_.segments && tls_.socket().is_open())
+        facts_.segments = read_tcp_segment_counts(tls_.socket().native_handle());
 }
 
 }  // namespace sclab::emulators

@@ -1,6 +1,11 @@
 // One TLS connection of the HTTPS server, from handshake to close: reads each request header first, asks the
 // routed handler for its body limit, reads the body, lets the handler answer, writes the response, and emits
 // an access record per response and a connection record when it is gone. Internal to https_server.
+//
+// A session lives on one io_context (one thread) from start to end, so it needs no strand; only begin_shutdown()
+// and force_close() are called from elsewhere, and they post to that thread. Bytes are read through tls_socket
+// and fed to Beast's parser; responses are serialized here into one buffer, so a small answer is one TLS record
+// and one send().
 #pragma once
 
 #include <atomic>
@@ -15,15 +20,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 
-#include "emulators/counting_stream.hpp"
 #include "emulators/https_server.hpp"
 #include "emulators/request_records.hpp"
+#include "emulators/tls_socket.hpp"
 
 namespace sclab::emulators {
 
@@ -69,7 +73,7 @@ struct session_context {
 
 class https_session : public std::enable_shared_from_this<https_session> {
 public:
-    https_session(boost::asio::ip::tcp::socket&& socket, session_context& context);
+    https_session(tls_socket::socket_type&& socket, session_context& context);
     ~https_session();
     https_session(const https_session&) = delete;
     https_session& operator=(const https_session&) = delete;
@@ -81,31 +85,45 @@ public:
     void force_close();
 
 private:
-    using tls_stream = boost::asio::ssl::stream<counting_stream<boost::beast::tcp_stream>>;
     enum class phase { handshake, idle, request, closing };
-
-    boost::beast::tcp_stream& tcp() { return stream_.next_layer().next_layer(); }
+    using continuation = void (https_session::*)();
 
     void on_handshake(boost::system::error_code ec);
     void wait_for_request(bool first);
-    void on_first_bytes(boost::system::error_code ec, std::size_t n);
-    void read_header();
-    void on_header(boost::system::error_code ec, std::size_t n);
-    void read_body();
-    void on_continue_written(boost::system::error_code ec, std::size_t n);
-    void on_body(boost::system::error_code ec, std::size_t n);
+    void read_more(continuation next);
+    void begin_request();
+    void parse_header();
+    void on_header();
+    void parse_body();
+    void on_read_failed(boost::system::error_code ec);
+    void on_parse_failed(boost::system::error_code ec);
     void handle_request();
     void answer_too_large();
     void answer_error(http::status status, std::string_view reason);
     void send(bool keep_alive);
-    void on_write(boost::system::error_code ec, std::size_t n);
+    void write_rest_of_body();
+    void on_write(boost::system::error_code ec);
     void close_gracefully();
     void drain_input();
     void finish();
     void capture_segment_counts();
 
+    // One timer per connection, re-armed only when a deadline moves earlier than the one it waits for: setting
+    // a deadline per read or write costs a store, not a timer-queue operation.
+    void set_deadline(std::chrono::milliseconds within);
+    void arm_timer();
+    void on_timer(boost::system::error_code ec, std::uint64_t generation);
+
     session_context& context_;
-    tls_stream stream_;
+    tls_socket tls_;
+    boost::asio::basic_waitable_timer<std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
+                                      tls_socket::executor_type>
+        timer_;
+    std::chrono::steady_clock::time_point deadline_;
+    std::chrono::steady_clock::time_point timer_expiry_;
+    std::uint64_t timer_generation_ = 0;
+    bool timer_armed_ = false;
+
     boost::beast::flat_buffer buffer_;
     connection_info conn_;
     std::chrono::steady_clock::time_point connected_steady_;
@@ -121,6 +139,8 @@ private:
     std::string host_;
     request request_;
     response response_;
+    std::string wire_;              // the response's head (and a small body) as sent
+    bool body_sent_separately_ = false;
     exchange_facts exchange_;
     std::chrono::steady_clock::time_point request_steady_;
 

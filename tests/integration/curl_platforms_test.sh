@@ -19,12 +19,14 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 command -v curl >/dev/null || { echo "curl is not installed: cannot run this test (make test installs it)" >&2; exit 1; }
 
+: >"$WORK/emulate.out"  # before the background job opens them: the polling below must never read a missing file
+: >"$WORK/emulate.err"
 "$SCLAB" emulate --port 0 --state "$WORK/state" --logs "$WORK/logs" --seed 7 \
     --lab "$SRC/emulators/labs/default.json" --profiles "$SRC/emulators/profiles/platforms.json" \
     >"$WORK/emulate.out" 2>"$WORK/emulate.err" &
 EMULATOR_PID=$!
 PORT=
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do  # up to 30 s: the first start makes the lab CA, slow under the sanitizers
     PORT=$(sed -n 's/^sclab emulate: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/emulate.out")
     [[ -n $PORT ]] && break
     kill -0 "$EMULATOR_PID" 2>/dev/null || break
