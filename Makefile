@@ -5,7 +5,7 @@ BUILD ?= build
 FUZZ_SECONDS ?= 60
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS) --timeout 600
 
-.PHONY: all deps release demo test test-sanitize bench fuzz clean
+.PHONY: all deps release demo test test-sanitize bench soak fuzz clean
 
 all: release
 
@@ -36,6 +36,11 @@ test-sanitize: deps
 # Benchmarks against their anchors; figures go to bench/RESULTS.md.
 bench: release
 	@bash bench/run.sh $(BUILD)/release/cli/sclab
+
+# The soak of `sclab emulate`: SOAK_REQUESTS under wrk load, then zero errors and one access-log record per response.
+SOAK_REQUESTS ?= 1000000
+soak: release
+	@bash tests/soak/emulator_soak.sh $(BUILD)/release/cli/sclab $(SOAK_REQUESTS)
 
 # Every libFuzzer target for FUZZ_SECONDS each (clang build).
 fuzz: deps

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -40,13 +41,25 @@ fs::path executable_directory() {
     return ec ? fs::current_path() : exe.parent_path();
 }
 
-std::string shipped_or_flag(const po::variables_map& vm, const char* flag, const std::string& in_source,
-                            const std::string& installed) {
+#if defined(SCLAB_SOURCE_TREE) && defined(SCLAB_BUILD_TREE)
+// True when `path` is `dir` or lies under it (both made canonical where they exist).
+bool is_within(const fs::path& path, const fs::path& dir) {
+    std::error_code ec;
+    const fs::path p = fs::weakly_canonical(path, ec), d = fs::weakly_canonical(dir, ec);
+    const auto [end, ignored] = std::mismatch(d.begin(), d.end(), p.begin(), p.end());
+    return end == d.end();
+}
+#endif
+
+// --FLAG FILE, else the shipped file (find_shipped_file); the error lists every place it looked.
+std::string shipped_or_flag(const po::variables_map& vm, const char* flag, const std::string& relative) {
     if (vm.count(flag)) return vm[flag].as<std::string>();
-    std::string found = find_shipped_file(in_source, installed);
-    if (found.empty())
-        throw telemetry::usage_error(std::string("cannot find the default ") + in_source + " (looked beside the sclab binary and in the source tree above it); give --" + flag + " FILE");
-    return found;
+    const shipped_file_search search = find_shipped_file(relative);
+    if (!search.found.empty()) return search.found;
+    std::string message = "cannot find the default " + relative + "; looked in:";
+    for (const std::string& place : search.looked_in) message += "\n  " + place;
+    message += "\ngive --" + std::string(flag) + " FILE, or set SCLAB_DATA_DIR to a directory holding labs/ and profiles/";
+    throw telemetry::usage_error(message);
 }
 
 // The address hosts-file lines point at: the listen address, unless it is a wildcard.
@@ -101,17 +114,24 @@ std::string endpoint_text(const std::string& address, std::uint16_t port) {
 
 }  // namespace
 
-std::string find_shipped_file(const std::string& in_source, const std::string& installed) {
+shipped_file_search find_shipped_file(const std::string& relative) {
+    shipped_file_search search;
+    const auto look = [&](const fs::path& data_dir, const std::string& why) {
+        const fs::path candidate = data_dir / relative;
+        std::error_code ec;
+        if (search.found.empty() && fs::is_regular_file(candidate, ec)) search.found = candidate.string();
+        search.looked_in.push_back(candidate.string() + " (" + why + ")");
+    };
+    if (const char* env = std::getenv("SCLAB_DATA_DIR"); env != nullptr && *env != '\0') look(env, "$SCLAB_DATA_DIR");
     const fs::path bin = executable_directory();
-    std::error_code ec;
-    fs::path candidate = bin.parent_path() / "share" / "sclab" / installed;
-    if (fs::exists(candidate, ec)) return candidate.string();
-    for (fs::path dir = bin; !dir.empty(); dir = dir.parent_path()) {
-        candidate = dir / in_source;
-        if (fs::exists(candidate, ec)) return candidate.string();
-        if (dir == dir.parent_path()) break;
-    }
-    return {};
+    look(bin.parent_path() / "share" / "sclab", "the binary's ../share/sclab");
+#if defined(SCLAB_SOURCE_TREE) && defined(SCLAB_BUILD_TREE)
+    // Only a binary running from its own build tree trusts the source tree it was built from: an installed or
+    // copied binary must not pick up files from a checkout that may have moved on.
+    if (is_within(bin, SCLAB_BUILD_TREE)) look(fs::path(SCLAB_SOURCE_TREE) / "emulators", "the source tree of this build");
+    else search.looked_in.push_back(std::string("not the source tree: the binary is not in its build tree ") + SCLAB_BUILD_TREE);
+#endif
+    return search;
 }
 
 std::vector<std::string> control_plane_hostnames(const lab_config& lab) {
@@ -126,9 +146,11 @@ std::vector<std::string> control_plane_hostnames(const lab_config& lab) {
 int run_emulate_command(int argc, char** argv) {
     po::options_description options("options");
     options.add_options()
-        ("lab", po::value<std::string>(), "the lab file (default: emulators/labs/default.json shipped with sclab)")
+        ("lab", po::value<std::string>(),
+         "the lab file (default: labs/default.json of the data directory, see above)")
         ("profiles", po::value<std::string>(),
-         "the platform profiles (default: emulators/profiles/platforms.json shipped with sclab)")
+         "the platform profiles, their pages/ beside them (default: profiles/platforms.json of the data "
+         "directory, see above)")
         ("state", po::value<std::string>()->default_value("lab-state"),
          "directory of the lab CA (created on first start, reused after; its key is mode 0600)")
         ("logs", po::value<std::string>()->default_value("lab-logs"),
@@ -152,7 +174,10 @@ int run_emulate_command(int argc, char** argv) {
                        "requests in flight finish and closes every log whole.\n\n"
                        "Reaching it: curl --cacert lab-state/lab-ca.pem --resolve HOST:8443:127.0.0.1 https://HOST:8443/\n"
                        "Clients that cannot pin names (AWS CLI --endpoint-url, wrangler's CLOUDFLARE_API_BASE_URL) use\n"
-                       "https://127.0.0.1:8443 and trust the CA (AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS).\n"
+                       "https://127.0.0.1:8443 and trust the CA (AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS).\n\n"
+                       "Data directory: the lab file and profiles that ship with sclab are looked for, in order, in\n"
+                       "$SCLAB_DATA_DIR, in ../share/sclab beside the sclab binary (an installed sclab), and in the\n"
+                       "source tree when sclab runs from its build directory. --lab and --profiles override them.\n"
                        "Exit codes: 0 stopped cleanly; 2 usage or input error (bad lab file, port in use).",
                        options, vm))
         return exit_ok;
@@ -166,7 +191,7 @@ int run_emulate_command(int argc, char** argv) {
     if (vm["threads"].as<unsigned>() == 0) throw telemetry::usage_error("--threads must be at least 1");
     if (vm["max-connections"].as<std::size_t>() == 0) throw telemetry::usage_error("--max-connections must be at least 1");
 
-    const std::string lab_path = shipped_or_flag(vm, "lab", "emulators/labs/default.json", "labs/default.json");
+    const std::string lab_path = shipped_or_flag(vm, "lab", "labs/default.json");
     const lab_config lab = emulators::load_lab_config(lab_path);
     if (vm.count("hosts")) {
         print_hosts(lab, listen);
@@ -179,8 +204,7 @@ int run_emulate_command(int argc, char** argv) {
         std::fputs(ca.certificate_pem().c_str(), stdout);
         return exit_ok;
     }
-    const std::string profiles_path =
-        shipped_or_flag(vm, "profiles", "emulators/profiles/platforms.json", "profiles/platforms.json");
+    const std::string profiles_path = shipped_or_flag(vm, "profiles", "profiles/platforms.json");
     const auto profiles = emulators::platforms::load_platform_profiles(profiles_path);
     if (!listen.is_loopback())
         note("warning: listening on " + listen_text +

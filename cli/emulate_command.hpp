@@ -11,10 +11,15 @@
 
 namespace sclab::cli {
 
-// A data file that ships with sclab: `<prefix>/share/sclab/<installed>` beside an installed binary, else
-// `<dir>/<in_source>` for the first ancestor <dir> of the binary's directory that has it (a build directory
-// inside the source tree). Empty when neither exists.
-std::string find_shipped_file(const std::string& in_source, const std::string& installed);
+// A data file that ships with sclab, `relative` to a data directory ("labs/default.json",
+// "profiles/platforms.json"), looked for in order in: $SCLAB_DATA_DIR; `<bin>/../share/sclab` (an installed
+// sclab); `<source>/emulators` when the binary runs from its own build tree. `found` is empty when none has it;
+// `looked_in` names every place, for the error.
+struct shipped_file_search {
+    std::string found;
+    std::vector<std::string> looked_in;
+};
+shipped_file_search find_shipped_file(const std::string& relative);
 
 // The control planes' hostnames for a lab: lambda.<region>.amazonaws.com for every region with a function,
 // api.cloudflare.com when the lab has a Cloudflare account, the Google admin host.

@@ -8,8 +8,10 @@
 #include "emulators/control/audit_event.hpp"
 #include "emulators/control/digest.hpp"
 #include "emulators/control/lambda_configuration.hpp"
+#include "emulators/control/lambda_invoke_payload.hpp"
 #include "emulators/control/request_target.hpp"
 #include "emulators/control/sigv4.hpp"
+#include "emulators/platforms/relay.hpp"
 #include "telemetry/json_text.hpp"
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
@@ -62,12 +64,15 @@ void split_function_ref(std::string_view ref, std::string& name, std::string& qu
     qualifier = colon == std::string_view::npos ? std::string() : std::string(ref.substr(colon + 1));
 }
 
-std::string invoke_log(std::string_view request_id, bool failed, std::uint32_t memory_mb) {
+// The log of one invocation, as X-Amz-Log-Type: Tail returns its last 4 KB; `failure` is the function's error.
+std::string invoke_log(std::string_view request_id, std::string_view failure, std::uint32_t memory_mb) {
     std::string log = "START RequestId: ";
     log += request_id;
     log += " Version: $LATEST\n";
-    if (failed) {
-        log += "[ERROR] Exception: sclab_raise requested\nTraceback (most recent call last):\n"
+    if (!failure.empty()) {
+        log += "[ERROR] Exception: ";
+        log += failure;
+        log += "\nTraceback (most recent call last):\n"
                "  File \"/var/task/lambda_function.py\", line 3, in lambda_handler\n";
     }
     log += "END RequestId: ";
@@ -78,6 +83,22 @@ std::string invoke_log(std::string_view request_id, bool failed, std::uint32_t m
     telemetry::append_uint(log, memory_mb);
     log += " MB\tMax Memory Used: 38 MB\t\n";
     return log;
+}
+
+// The payload of a function that failed, as Invoke returns it with X-Amz-Function-Error: Unhandled.
+std::string unhandled_payload(std::string_view type, std::string_view message, std::string_view request_id) {
+    std::string body;
+    telemetry::json_writer json(body);
+    json.begin_object()
+        .field("errorMessage", message)
+        .field("errorType", type)
+        .field("requestId", request_id)
+        .key("stackTrace")
+        .begin_array()
+        .string("  File \"/var/task/lambda_function.py\", line 3, in lambda_handler\n")
+        .end_array()
+        .end_object();
+    return body;
 }
 
 }  // namespace
@@ -383,15 +404,14 @@ void aws_lambda_api::invoke(call& c, const request_target& target, const request
     const lambda_function* function = find_function(c, target, res);
     if (!function) return;
 
-    bool raise = false;
+    nlohmann::json payload;  // null for an empty body
     if (!req.body().empty()) {
-        const auto payload = nlohmann::json::parse(req.body(), nullptr, false);
+        payload = nlohmann::json::parse(req.body(), nullptr, false);
         if (payload.is_discarded()) {
             fail(c, res, http::status::bad_request, "InvalidRequestContentException",
                  "Could not parse request body into json: Could not parse payload into json");
             return;
         }
-        raise = payload.is_object() && payload.contains("sclab_raise");
     }
     if (invocation_type == "DryRun") {
         res.result(http::status::no_content);
@@ -399,25 +419,20 @@ void aws_lambda_api::invoke(call& c, const request_target& target, const request
         res.prepare_payload();
         return;
     }
-    if (over_rate_limit(c.audit.cloud.resource_name, function->invoke_rate_limit)) {
-        res.set("x-amzn-ErrorType", "TooManyRequestsException");
-        set_json_body(res, http::status::too_many_requests,
-                      R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."})");
-        c.audit.cloud.success = false;
-        c.audit.cloud.error_code = "TooManyRequestsException";
-        c.audit.cloud.error_message = "Rate Exceeded.";
-        return;
-    }
-    std::string trace_id, task;
-    std::uint64_t task_bytes = function->relay.task_bytes;
-    std::uint64_t asked = 0;
-    if (telemetry::parse_uint(header_value(req, "x-sclab-response-bytes"), asked))
-        task_bytes = std::min(asked, function->relay.max_response_bytes);
+    if (over_rate_limit(c.audit.cloud.resource_name, function->invoke_rate_limit)) return throttled(c, res);
+
+    // The function is the relay its Function URL runs (platforms::run_relay), so check-in and result answers and
+    // their sizes are the same by either way in. An Event invocation runs it later; its answer goes nowhere.
+    const invoke_relay_input input = relay_input_of_invoke(payload, req, function->relay);
+    std::string trace_id;
+    platforms::relay_answer answer;
     {
         std::lock_guard lock(mutex_);
         trace_id = random_.hex(24);
-        if (invocation_type == "RequestResponse" && !raise) task = random_.hex(task_bytes);
+        if (invocation_type == "RequestResponse") answer = platforms::run_relay(function->relay, input.call(), random_);
     }
+    // A throttled function is throttled on either way in: the Invoke API's 429, like over_rate_limit's.
+    if (answer.failure == platforms::relay_failure::rate_limit) return throttled(c, res);
     char epoch_hex[9];
     std::snprintf(epoch_hex, sizeof epoch_hex, "%08llx",
                   static_cast<unsigned long long>(c.audit.time / telemetry::ns_per_second) & 0xffffffffULL);
@@ -429,24 +444,38 @@ void aws_lambda_api::invoke(call& c, const request_target& target, const request
         return;
     }
     std::string body;
-    telemetry::json_writer json(body);
-    if (raise) {
-        res.set("X-Amz-Function-Error", "Unhandled");
-        json.begin_object()
-            .field("errorMessage", "sclab_raise requested")
-            .field("errorType", "Exception")
-            .field("requestId", c.request_id)
-            .key("stackTrace")
-            .begin_array()
-            .string("  File \"/var/task/lambda_function.py\", line 3, in lambda_handler\n")
-            .end_array()
-            .end_object();
+    std::string failure;  // the function's error, for the payload and the log's tail
+    if (answer.failure != platforms::relay_failure::none) {
+        // Every other failure is the function's: an exception, or a limit Lambda has no page for (a Function URL
+        // answers them all with the same 502).
+        failure = input.fail.empty() ? "sclab_raise requested" : "X-Sclab-Fail: " + input.fail.substr(0, 40) + " requested";
+        body = unhandled_payload("Exception", failure, c.request_id);
     } else {
-        json.begin_object().key("statusCode").number(std::uint64_t{200}).field("body", task).end_object();
+        // The function returns the response its Function URL turns into HTTP: statusCode and body.
+        telemetry::json_writer json(body);
+        json.begin_object().key("statusCode").number(std::uint64_t{answer.status}).field("body", answer.body).end_object();
+        if (body.size() > lambda_response_payload_limit) {
+            // *Unverified* wording, after public reports of the runtime's error for an oversized response.
+            failure = "Response payload size (" + std::to_string(body.size()) +
+                      " bytes) exceeded maximum allowed payload size (" +
+                      std::to_string(lambda_response_payload_limit) + " bytes).";
+            body = unhandled_payload("Function.ResponseSizeTooLarge", failure, c.request_id);
+        }
     }
+    if (!failure.empty()) res.set("X-Amz-Function-Error", "Unhandled");
     res.set("X-Amz-Executed-Version", "$LATEST");
-    if (log_type == "Tail") res.set("X-Amz-Log-Result", base64_encode(invoke_log(c.request_id, raise, function->memory_mb)));
+    if (log_type == "Tail")
+        res.set("X-Amz-Log-Result", base64_encode(invoke_log(c.request_id, failure, function->memory_mb)));
     set_json_body(res, http::status::ok, std::move(body));
+}
+
+void aws_lambda_api::throttled(call& c, response& res) const {
+    res.set("x-amzn-ErrorType", "TooManyRequestsException");
+    set_json_body(res, http::status::too_many_requests,
+                  R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."})");
+    c.audit.cloud.success = false;
+    c.audit.cloud.error_code = "TooManyRequestsException";
+    c.audit.cloud.error_message = "Rate Exceeded.";
 }
 
 }  // namespace sclab::emulators::control

@@ -13,9 +13,14 @@
 // - A known key whose user lacks the action (aws_credential::allowed_actions) gets 403 AccessDeniedException;
 //   CloudTrail's errorCode is then "AccessDenied".
 // - Signatures are verified when the lab gives the credential's secret; with no secret only the key id counts.
-// - Invoke runs the function's relay behaviour: it answers {"statusCode":200,"body":"<task>"} with a task of
-//   relay.task_bytes (or X-Sclab-Response-Bytes, bounded by relay.max_response_bytes). A payload that is a JSON
-//   object with the key "sclab_raise" makes the function fail: 200 with X-Amz-Function-Error: Unhandled.
+// - Invoke runs the function's relay (platforms::run_relay), the same code its Function URL runs, on what the
+//   function sees of the payload (lambda_invoke_payload.hpp: a payload format 2.0 event is the request it
+//   describes; any other payload is a check-in). It answers {"statusCode":<status>,"body":"<answer>"}: a task of
+//   relay.task_bytes on the check-in path, an acknowledgement of relay.ack_bytes on the result path (or
+//   X-Sclab-Response-Bytes, bounded by relay.max_response_bytes), 404/405 for another path or method. A function
+//   that fails ({"sclab_raise":...} or X-Sclab-Fail) answers 200 with X-Amz-Function-Error: Unhandled; a
+//   throttled one (X-Sclab-Fail: rate-limit, or over invoke_rate_limit) 429 TooManyRequestsException; a
+//   response over lambda_response_payload_limit the runtime's Function.ResponseSizeTooLarge error.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +42,9 @@ namespace sclab::emulators::control {
 inline constexpr std::uint64_t lambda_sync_payload_limit = 6 * 1024 * 1024;  // 6291456, RequestResponse
 // Asynchronous (Event) payloads: 1 MB since AWS raised it from 256 KB in 2025 (*unverified* for every region).
 inline constexpr std::uint64_t lambda_async_payload_limit = 1024 * 1024;
+// A function's response: the runtime's "maximum allowed payload size (6291556 bytes)", the lambda_url profile's
+// response_bytes too.
+inline constexpr std::uint64_t lambda_response_payload_limit = 6291556;
 
 class aws_lambda_api final : public request_handler {
 public:
@@ -69,6 +77,8 @@ private:
     void fail(call& c, response& res, http::status status, std::string_view error_type, std::string_view message,
               std::string_view audit_code = {}) const;
     bool over_rate_limit(const std::string& function_arn, std::uint32_t per_second);
+    // Writes the Invoke API's 429 TooManyRequestsException and marks the audit record failed.
+    void throttled(call& c, response& res) const;
 
     std::vector<aws_account> accounts_;
     event_sink& sink_;

@@ -23,6 +23,8 @@ using telemetry::json_writer;
 using telemetry::time_ns;
 
 constexpr std::string_view colo = "LHR";  // the CF-RAY suffix; any three-letter colo would do
+// The audit records' ResourceType for a Worker: *unverified* (cloudflare_api.hpp says what is known).
+constexpr std::string_view audit_resource_type = "script";
 
 struct worker_version {
     std::string id;  // uuid
@@ -388,7 +390,7 @@ void cloudflare_api::route_account(call& c, const std::vector<std::string>& r, r
         a.actor_name = account.account.email;
         a.account_id = account.account.id;
         a.interface_name = "API";
-        a.resource_type = "script";
+        a.resource_type = audit_resource_type;
         a.resource_id = name;
         a.resource_name = name;
         a.request_id = c.ray;

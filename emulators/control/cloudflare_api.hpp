@@ -17,8 +17,17 @@
 // account's email, ActorID a stable id derived from it, OwnerID the account id, ResourceType "script",
 // ResourceID the script name, Metadata {"script_name", "operation"}. ActionType is "create" for the first
 // upload of a script, "delete" for its removal and "update" for every other change (the operation in Metadata
-// says which). *Unverified*: Cloudflare does not document its Workers action and resource type names; these
-// follow the generic verbs of its audit logs v2.
+// says which).
+//
+// Where those values come from. Cloudflare documents no ActionType or ResourceType value for Workers:
+// - Audit Logs v2 documents the high-level action.type values create, update and delete ("view" is defined but
+//   not captured): developers.cloudflare.com/fundamentals/account/account-security/audit-logs/ ("Action"). Its
+//   resource.type for a Worker is not documented (the page's example has "type":"type").
+// - Public v1 records (elastic/integrations, packages/cloudflare/data_stream/audit/_dev/test/pipeline/
+//   test-audit.log) carry product verbs as ActionType (rec_add, rec_del, token_create, change_setting, login,
+//   purge, delete) and zone, account, DNS_record, api_key, user as ResourceType; none is a Worker's.
+// So ActionType follows v2's documented verbs and is *unverified* for this v1 dataset (v1 may spell a Worker
+// upload as a product verb); ResourceType "script" and the Metadata keys are *unverified* in both versions.
 #pragma once
 
 #include <cstdint>

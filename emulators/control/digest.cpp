@@ -45,4 +45,16 @@ std::string base64_encode(std::string_view data) {
     return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    std::string out(text.size() / 4 * 3, '\0');
+    const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                        reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+    if (written < 0) return std::nullopt;
+    // EVP_DecodeBlock counts the bytes the padding stands for; drop them.
+    const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+    out.resize(static_cast<std::size_t>(written) - padding);
+    return out;
+}
+
 }  // namespace sclab::emulators::control

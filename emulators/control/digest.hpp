@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,7 @@ sha256_bytes hmac_sha256(std::string_view key, std::string_view data);
 std::string to_hex(const sha256_bytes& bytes);
 // Standard base64 with padding (RFC 4648 section 4), as AWS uses for CodeSha256 and X-Amz-Log-Result.
 std::string base64_encode(std::string_view data);
+// The bytes of standard padded base64; nullopt when `text` is not that (a Lambda event's isBase64Encoded body).
+std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace sclab::emulators::control

@@ -10,8 +10,8 @@
 // A client may ask for the size of the answer with `X-Sclab-Response-Bytes: <n>` (bounded by
 // max_response_bytes; a value that is not a whole number gets 400), and may make the function fail with
 // `X-Sclab-Fail: exception | cpu-limit | rate-limit | daily-limit`, or with a JSON body holding the key
-// "sclab_raise" (the convention the Lambda control plane's Invoke follows too). These headers are sclab's own:
-// a real relay would ignore them.
+// "sclab_raise". These headers are sclab's own: a real relay would ignore them. The Lambda control plane's
+// Invoke runs this relay too (control/lambda_invoke_payload.hpp says what the function sees of a payload).
 #pragma once
 
 #include <cstdint>

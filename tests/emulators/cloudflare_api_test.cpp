@@ -252,6 +252,30 @@ TEST_F(CloudflareApi, DeleteRemovesTheWorkerAndIsAudited) {
     EXPECT_EQ(listener.changes[1].name, name);
 }
 
+// ActionType create/update/delete follows Audit Logs v2's documented verbs; ResourceType "script" is *unverified*
+// (cloudflare_api.hpp). Both are pinned here so a change to either is deliberate.
+TEST_F(CloudflareApi, AuditActionIsCreateThenUpdateThenDeleteOnOneScriptResource) {
+    const std::string name = "c2-relay";
+    const std::string type = "multipart/form-data; boundary=" + boundary;
+    ASSERT_EQ(call(http::verb::put, base + "/scripts/" + name, upload_body(), type).result(), http::status::ok);
+    ASSERT_EQ(call(http::verb::put, base + "/scripts/" + name, upload_body("export default {};\n"), type).result(),
+              http::status::ok);
+    ASSERT_EQ(call(http::verb::delete_, base + "/scripts/" + name).result(), http::status::ok);
+    ASSERT_EQ(sink.events.size(), 3u);
+    const std::vector<std::pair<std::string, std::string>> want = {{"create", "upload"}, {"update", "upload"}, {"delete", "delete"}};
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        const auto& a = sink.events[i].cloud;
+        EXPECT_EQ(a.action, want[i].first) << i;
+        EXPECT_EQ(nlohmann::json::parse(a.metadata)["operation"], want[i].second) << i;
+        EXPECT_EQ(a.resource_type, "script") << i;
+        EXPECT_EQ(a.resource_id, name) << i;
+        EXPECT_TRUE(a.success) << i;
+    }
+    // The second upload replaced the first: its record holds both, with different etags.
+    EXPECT_NE(nlohmann::json::parse(sink.events[1].cloud.old_value)["etag"],
+              nlohmann::json::parse(sink.events[1].cloud.new_value)["etag"]);
+}
+
 TEST_F(CloudflareApi, BadUploadsAreRefusedAndRecordedAsFailedChanges) {
     response res = call(http::verb::put, base + "/scripts/c2-relay", upload_body("x", "missing.js"),
                         "multipart/form-data; boundary=" + boundary);

@@ -19,11 +19,16 @@ finish() {
 }
 
 # start_emulator LAB_FILE: runs the emulator with state and logs under $WORK; sets PORT and CA.
+# The output files are created before the emulator starts: the background job opens its redirections only once
+# it runs, and a sed of a file that does not exist yet fails, which under `set -e` ended the test at once.
 start_emulator() {
+    : >"$WORK/emulate.out"
+    : >"$WORK/emulate.err"
     "$SCLAB" emulate --port 0 --state "$WORK/state" --logs "$WORK/logs" --seed 11 --lab "$1" \
         --profiles "$SRC/emulators/profiles/platforms.json" >"$WORK/emulate.out" 2>"$WORK/emulate.err" &
     EMULATOR_PID=$!
-    for _ in $(seq 1 100); do
+    # Up to 30 s: the first start makes the lab CA, slow under the sanitizers on a loaded machine.
+    for _ in $(seq 1 300); do
         PORT=$(sed -n 's/^sclab emulate: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/emulate.out")
         [[ -n $PORT ]] && break
         kill -0 "$EMULATOR_PID" 2>/dev/null || break
