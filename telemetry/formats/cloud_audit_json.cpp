@@ -60,31 +60,51 @@ bool parse_rfc3339(std::string_view text, time_ns& out) {
     return parse_iso8601(text, out);
 }
 
-time_ns required_rfc3339(const nlohmann::json& object, std::string_view key) {
-    std::string text = json_get_string(object, key);
+time_ns required_rfc3339(json_element object, std::string_view key) {
+    std::string_view text = fj_string(object, key);
     if (text.empty()) throw record_error("missing \"" + std::string(key) + "\"");
     time_ns t = 0;
     if (!parse_rfc3339(text, t))
-        throw record_error("\"" + std::string(key) + "\" is not an RFC 3339 time: " + text);
+        throw record_error("\"" + std::string(key) + "\" is not an RFC 3339 time: " + std::string(text));
     return t;
 }
 
-const nlohmann::json* object_member(const nlohmann::json& object, std::string_view key) {
-    const nlohmann::json* v = json_member(object, key);
-    if (v != nullptr && !v->is_object()) throw record_error("field \"" + std::string(key) + "\" should be an object");
-    return v;
+audit_record_reader::audit_record_reader(std::string path, const read_options& options,
+                                         const json_stream_options& stream_options, audit_record_parser parser)
+    : problems_(options), stream_(std::move(path), stream_options, problems_), parser_(parser) {}
+
+bool audit_record_reader::next(event& out) {
+    std::string_view text;
+    std::uint64_t line = 0;
+    while (stream_.next(text, line)) {
+        out = event{};
+        try {
+            parser_(json_.parse(text), out);
+            return true;
+        } catch (const record_error& e) {
+            problems_.report(stream_.name(), line, stream_.label() + e.what());
+        }
+    }
+    return false;
 }
 
 bool contains(std::span<const std::string_view> names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-void collect_extras(const nlohmann::json& object, const json_level& level, event& out) {
-    for (const auto& [key, value] : object.items()) {
+void collect_extras(json_element object, const json_level& level, event& out) {
+    simdjson::dom::object members;
+    if (object.get_object().get(members)) throw record_error("expected a JSON object");
+    const std::size_t first = out.extra.size();
+    for (auto [key, value] : members) {
         if (contains(level.modeled, key)) continue;
         std::string name(level.prefix);
         name += key;
-        out.extra.emplace_back(std::move(name), value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        // Of duplicate members the first is read, as for modeled ones.
+        if (std::any_of(out.extra.begin() + static_cast<std::ptrdiff_t>(first), out.extra.end(),
+                        [&](const auto& kv) { return kv.first == name; }))
+            continue;
+        out.extra.emplace_back(std::move(name), canonical_json(value));
     }
 }
 

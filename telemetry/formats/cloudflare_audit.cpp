@@ -21,14 +21,11 @@
 #include <limits>
 
 #include "telemetry/formats/cloud_audit_json.hpp"
-#include "telemetry/formats/json_record_stream.hpp"
 #include "telemetry/time_format.hpp"
 
 namespace sclab::telemetry {
 
 namespace {
-
-using nlohmann::json;
 
 constexpr std::array<std::string_view, 15> logpush_fields = {
     "ActionResult", "ActionType", "ActorEmail", "ActorID", "ActorIP",    "ActorType",    "ID",  "Interface",
@@ -92,84 +89,85 @@ time_ns from_unix(std::uint64_t n, std::string_view key) {
                        std::to_string(n));
 }
 
-time_ns read_when(const json& record, std::string_view key) {
-    const json* v = json_member(record, key);
-    if (v == nullptr) throw record_error("missing \"" + std::string(key) + "\"");
-    if (v->is_number_unsigned()) return from_unix(v->get<std::uint64_t>(), key);
-    if (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() >= 0 && v->get<double>() < 1e11)
-        return static_cast<time_ns>(std::llround(v->get<double>() * 1e9));
-    if (v->is_string()) {
-        const std::string& text = v->get_ref<const std::string&>();
-        std::uint64_t n = 0;
+time_ns read_when(json_element record, std::string_view key) {
+    auto v = fj_member(record, key);
+    if (!v) throw record_error("missing \"" + std::string(key) + "\"");
+    std::uint64_t n = 0;
+    if (!v->get_uint64().get(n)) return from_unix(n, key);
+    double seconds = 0;
+    if (v->is_double() && !v->get_double().get(seconds) && std::isfinite(seconds) && seconds >= 0 && seconds < 1e11)
+        return static_cast<time_ns>(std::llround(seconds * 1e9));
+    std::string_view text;
+    if (!v->get_string().get(text)) {
         if (parse_uint(text, n)) return from_unix(n, key);
         time_ns t = 0;
         if (parse_rfc3339(text, t) || parse_epoch_seconds(text, t)) return t;
-        throw record_error("\"" + std::string(key) + "\" is not an RFC 3339 time or a Unix time: " + text);
+        throw record_error("\"" + std::string(key) + "\" is not an RFC 3339 time or a Unix time: " + std::string(text));
     }
     throw record_error("\"" + std::string(key) + "\" should be an RFC 3339 string or a Unix time");
 }
 
-void read_logpush(const json& r, event& e) {
+void read_logpush(json_element r, event& e) {
     cloud_audit_info& c = e.cloud;
-    c.success = json_get_bool(r, "ActionResult").value_or(true);  // absent only if a job left it out
-    c.action = json_get_string(r, "ActionType");
-    c.actor_name = json_get_string(r, "ActorEmail");
-    c.actor_id = json_get_string(r, "ActorID");
-    c.source_ip = json_get_string(r, "ActorIP");
-    c.actor_type = json_get_string(r, "ActorType");
-    c.event_id = json_get_string(r, "ID");
-    c.interface_name = json_get_string(r, "Interface");
-    c.metadata = json_get_raw(r, "Metadata");
-    c.new_value = json_get_raw(r, "NewValue");
-    c.old_value = json_get_raw(r, "OldValue");
-    c.account_id = json_get_string(r, "OwnerID");
-    c.resource_id = json_get_string(r, "ResourceID");
-    c.resource_type = json_get_string(r, "ResourceType");
+    c.success = fj_bool(r, "ActionResult").value_or(true);  // absent only if a job left it out
+    c.action = fj_string(r, "ActionType");
+    c.actor_name = fj_string(r, "ActorEmail");
+    c.actor_id = fj_string(r, "ActorID");
+    c.source_ip = fj_string(r, "ActorIP");
+    c.actor_type = fj_string(r, "ActorType");
+    c.event_id = fj_string(r, "ID");
+    c.interface_name = fj_string(r, "Interface");
+    c.metadata = fj_canonical(r, "Metadata");
+    c.new_value = fj_canonical(r, "NewValue");
+    c.old_value = fj_canonical(r, "OldValue");
+    c.account_id = fj_string(r, "OwnerID");
+    c.resource_id = fj_string(r, "ResourceID");
+    c.resource_type = fj_string(r, "ResourceType");
     e.time = read_when(r, "When");
     collect_extras(r, logpush_levels[0], e);
 }
 
-void read_api(const json& r, event& e) {
+void read_api(json_element r, event& e) {
     cloud_audit_info& c = e.cloud;
     e.time = read_when(r, "when");
-    c.event_id = json_get_string(r, "id");
-    c.interface_name = json_get_string(r, "interface");
-    c.metadata = json_get_raw(r, "metadata");
-    c.new_value = json_get_raw(r, "newValue");
-    c.old_value = json_get_raw(r, "oldValue");
-    if (const json* action = object_member(r, "action")) {
-        c.action = json_get_string(*action, "type");
-        c.success = json_get_bool(*action, "result").value_or(true);
+    c.event_id = fj_string(r, "id");
+    c.interface_name = fj_string(r, "interface");
+    c.metadata = fj_canonical(r, "metadata");
+    c.new_value = fj_canonical(r, "newValue");
+    c.old_value = fj_canonical(r, "oldValue");
+    if (auto action = fj_object(r, "action")) {
+        c.action = fj_string(*action, "type");
+        c.success = fj_bool(*action, "result").value_or(true);
         collect_extras(*action, api_levels[1], e);
     }
-    if (const json* actor = object_member(r, "actor")) {
-        c.actor_name = json_get_string(*actor, "email");
-        c.actor_id = json_get_string(*actor, "id");
-        c.source_ip = json_get_string(*actor, "ip");
-        c.actor_type = json_get_string(*actor, "type");
+    if (auto actor = fj_object(r, "actor")) {
+        c.actor_name = fj_string(*actor, "email");
+        c.actor_id = fj_string(*actor, "id");
+        c.source_ip = fj_string(*actor, "ip");
+        c.actor_type = fj_string(*actor, "type");
         collect_extras(*actor, api_levels[2], e);
     }
-    if (const json* owner = object_member(r, "owner")) {
-        c.account_id = json_get_string(*owner, "id");
+    if (auto owner = fj_object(r, "owner")) {
+        c.account_id = fj_string(*owner, "id");
         collect_extras(*owner, api_levels[3], e);
     }
-    if (const json* resource = object_member(r, "resource")) {
-        c.resource_id = json_get_string(*resource, "id");
-        c.resource_type = json_get_string(*resource, "type");
+    if (auto resource = fj_object(r, "resource")) {
+        c.resource_id = fj_string(*resource, "id");
+        c.resource_type = fj_string(*resource, "type");
         collect_extras(*resource, api_levels[4], e);
     }
     collect_extras(r, api_levels[0], e);
 }
 
-void read_record(const json& r, event& e) {
+void read_record(json_element r, event& e) {
     if (!r.is_object()) throw record_error("a Cloudflare audit log record is a JSON object");
     e.kind = event_kind::cloud_audit;
     e.cloud.provider = "cloudflare";
-    if (r.contains("When") || r.contains("ActionType")) {
+    if (fj_contains(r, "When") || fj_contains(r, "ActionType")) {
         read_logpush(r, e);
-    } else if (r.contains("when") || r.contains("action")) {
+    } else if (fj_contains(r, "when") || fj_contains(r, "action")) {
         read_api(r, e);
-    } else if (r.contains("result") && (r.contains("success") || r.contains("errors"))) {
+    } else if (fj_contains(r, "result") && (fj_contains(r, "success") || fj_contains(r, "errors"))) {
         throw record_error("this is a Cloudflare API response envelope: give its records one per line "
                            "(jq -c '.result[]')");
     } else {
@@ -201,7 +199,7 @@ event retain_cloudflare_audit(const event& e) {
 }
 
 std::unique_ptr<event_reader> open_reader(const std::string& path, const read_options& options) {
-    return std::make_unique<json_record_reader>(path, options, json_stream_options{}, read_record);
+    return std::make_unique<audit_record_reader>(path, options, json_stream_options{}, read_record);
 }
 
 std::unique_ptr<event_writer> open_writer(output_file& out) { return std::make_unique<cloudflare_audit_writer>(out); }

@@ -13,14 +13,11 @@
 #include <array>
 
 #include "telemetry/formats/cloud_audit_json.hpp"
-#include "telemetry/formats/json_record_stream.hpp"
 #include "telemetry/time_format.hpp"
 
 namespace sclab::telemetry {
 
 namespace {
-
-using nlohmann::json;
 
 // Written when the event carries no other value (FIDELITY.md §2); as JSON text, the way extras hold them.
 constexpr std::string_view default_event_version = R"("1.08")";
@@ -39,33 +36,48 @@ constexpr std::array<json_level, 2> levels = {json_level{"", record_modeled, rec
 
 // resources[0] into the model. True when the array is exactly what the writer makes of those fields (so no
 // extra is needed): one resource {accountId: recipientAccountId, type, ARN}, empty members left out.
-bool read_resources(const json& resources, cloud_audit_info& c) {
-    if (!resources.is_array()) throw record_error("field \"resources\" should be an array");
-    if (resources.empty()) return false;
-    const json& first = resources[0];
-    if (!first.is_object()) throw record_error("resources[0] should be an object");
-    c.resource_type = json_get_string(first, "type");
-    c.resource_name = json_get_string(first, "ARN");
-    if (resources.size() != 1 || (c.resource_type.empty() && c.resource_name.empty())) return false;
-    json canonical = json::object();
-    if (!c.account_id.empty()) canonical["accountId"] = c.account_id;
-    if (!c.resource_type.empty()) canonical["type"] = c.resource_type;
-    if (!c.resource_name.empty()) canonical["ARN"] = c.resource_name;
-    return first == canonical;
+bool read_resources(json_element resources, cloud_audit_info& c) {
+    simdjson::dom::array items;
+    if (resources.get_array().get(items)) throw record_error("field \"resources\" should be an array");
+    if (items.size() == 0) return false;
+    json_element first;
+    if (items.at(0).get(first)) return false;  // not reached: the array is not empty
+    simdjson::dom::object members;
+    if (first.get_object().get(members)) throw record_error("resources[0] should be an object");
+    c.resource_type = fj_string(first, "type");
+    c.resource_name = fj_string(first, "ARN");
+    if (items.size() != 1 || (c.resource_type.empty() && c.resource_name.empty())) return false;
+    // Exactly the writer's members, each once, none empty.
+    std::size_t matched = 0;
+    for (auto [key, value] : members) {
+        const std::string* expected = key == "accountId" ? &c.account_id
+                                      : key == "type"    ? &c.resource_type
+                                      : key == "ARN"     ? &c.resource_name
+                                                         : nullptr;
+        std::string_view text;
+        if (expected == nullptr || expected->empty() || value.get_string().get(text) || text != *expected) return false;
+        ++matched;
+    }
+    const int members_expected = !c.account_id.empty() + !c.resource_type.empty() + !c.resource_name.empty();
+    return matched == static_cast<std::size_t>(members_expected);
 }
 
-// The "resources" extra when the writer can use it (an array whose first element reads back), else null.
-json usable_resources(const event& e) {
+// The "resources" extra when the writer can use it (an array whose first element reads back), as compact JSON
+// text; else "". When usable, `c` receives what resources[0] says, and `canonical` whether the model's fields
+// alone rebuild the array.
+std::string usable_resources(const event& e, cloud_audit_info& c, bool& canonical) {
     std::string text = valid_extra(e, "resources");
-    if (text.empty()) return nullptr;
-    json resources = json::parse(text);
-    cloud_audit_info scratch;
+    if (text.empty()) return {};
+    fast_json_parser parser;
+    cloud_audit_info found = c;  // its account_id is what the canonical array holds
     try {
-        read_resources(resources, scratch);
+        canonical = read_resources(parser.parse(text), found);
     } catch (const record_error&) {
-        return nullptr;
+        return {};
     }
-    return resources;
+    c.resource_type = std::move(found.resource_type);
+    c.resource_name = std::move(found.resource_name);
+    return text;
 }
 
 void write_placed(json_writer& w, const event& e, std::string_view key, std::string_view default_json) {
@@ -91,13 +103,15 @@ void write_record(std::string& out, const event& e) {
     w.field_if("eventSource", c.service).field_if("eventName", c.action).field_if("awsRegion", c.region);
     w.field_if("sourceIPAddress", c.source_ip).field_if("userAgent", c.user_agent);
     if (!c.success) w.field("errorCode", c.error_code).field_if("errorMessage", c.error_message);
-    // Kept JSON text is compact JSON by the model's contract (readers make it with dump()).
+    // Kept JSON text is compact JSON by the model's contract (readers keep it in canonical form).
     w.key("requestParameters").raw(c.request_parameters);
     w.key("responseElements").raw(c.response_elements);
     w.field_if("requestID", c.request_id).field_if("eventID", c.event_id);
     if (c.read_only) w.key("readOnly").boolean(*c.read_only);
-    if (json resources = usable_resources(e); !resources.is_null()) {
-        w.key("resources").raw(resources.dump(-1, ' ', false, json::error_handler_t::replace));
+    cloud_audit_info scratch;
+    bool canonical = false;
+    if (std::string resources = usable_resources(e, scratch, canonical); !resources.empty()) {
+        w.key("resources").raw(resources);
     } else if (!c.resource_type.empty() || !c.resource_name.empty()) {
         w.key("resources").begin_array().begin_object().field_if("accountId", c.account_id);
         w.field_if("type", c.resource_type).field_if("ARN", c.resource_name).end_object().end_array();
@@ -144,40 +158,40 @@ void drop_if_default(event& e, std::string_view key, std::string_view default_js
     if (!value.empty() && value == default_json) remove_extra(e, key);
 }
 
-void read_record(const json& r, event& e) {
+void read_record(json_element r, event& e) {
     if (!r.is_object()) throw record_error("a CloudTrail record is a JSON object");
     e.kind = event_kind::cloud_audit;
     cloud_audit_info& c = e.cloud;
     c.provider = "aws";
-    c.action = json_get_string(r, "eventName");
+    c.action = fj_string(r, "eventName");
     if (c.action.empty()) throw record_error("missing \"eventName\": not a CloudTrail record");
     e.time = required_rfc3339(r, "eventTime");
-    if (const json* identity = object_member(r, "userIdentity")) {
-        c.actor_type = json_get_string(*identity, "type");
-        c.actor_id = json_get_string(*identity, "principalId");
-        c.actor_name = json_get_string(*identity, "arn");
-        c.actor_account = json_get_string(*identity, "accountId");
-        c.access_key_id = json_get_string(*identity, "accessKeyId");
-        e.user = json_get_string(*identity, "userName");
+    if (auto identity = fj_object(r, "userIdentity")) {
+        c.actor_type = fj_string(*identity, "type");
+        c.actor_id = fj_string(*identity, "principalId");
+        c.actor_name = fj_string(*identity, "arn");
+        c.actor_account = fj_string(*identity, "accountId");
+        c.access_key_id = fj_string(*identity, "accessKeyId");
+        e.user = fj_string(*identity, "userName");
         collect_extras(*identity, levels[1], e);
     }
-    c.service = json_get_string(r, "eventSource");
-    c.region = json_get_string(r, "awsRegion");
-    c.source_ip = json_get_string(r, "sourceIPAddress");
-    c.user_agent = json_get_string(r, "userAgent");
-    c.success = json_member(r, "errorCode") == nullptr;
-    c.error_code = json_get_string(r, "errorCode");
-    c.error_message = json_get_string(r, "errorMessage");
-    c.request_parameters = json_get_raw(r, "requestParameters");
-    c.response_elements = json_get_raw(r, "responseElements");
-    c.request_id = json_get_string(r, "requestID");
-    c.event_id = json_get_string(r, "eventID");
-    c.read_only = json_get_bool(r, "readOnly");
-    c.management_event = json_get_bool(r, "managementEvent");
-    c.account_id = json_get_string(r, "recipientAccountId");
-    c.category = json_get_string(r, "eventCategory");
+    c.service = fj_string(r, "eventSource");
+    c.region = fj_string(r, "awsRegion");
+    c.source_ip = fj_string(r, "sourceIPAddress");
+    c.user_agent = fj_string(r, "userAgent");
+    c.success = !fj_member(r, "errorCode");
+    c.error_code = fj_string(r, "errorCode");
+    c.error_message = fj_string(r, "errorMessage");
+    c.request_parameters = fj_canonical(r, "requestParameters");
+    c.response_elements = fj_canonical(r, "responseElements");
+    c.request_id = fj_string(r, "requestID");
+    c.event_id = fj_string(r, "eventID");
+    c.read_only = fj_bool(r, "readOnly");
+    c.management_event = fj_bool(r, "managementEvent");
+    c.account_id = fj_string(r, "recipientAccountId");
+    c.category = fj_string(r, "eventCategory");
     collect_extras(r, levels[0], e);
-    if (const json* resources = json_member(r, "resources"); resources == nullptr || read_resources(*resources, c))
+    if (auto resources = fj_member(r, "resources"); !resources || read_resources(*resources, c))
         remove_extra(e, "resources");
     drop_if_default(e, "eventVersion", default_event_version);
     drop_if_default(e, "eventType", default_event_type);
@@ -198,8 +212,9 @@ event retain_cloudtrail(const event& e) {
         c.error_code.clear();
         c.error_message.clear();
     }
-    if (json resources = usable_resources(r); !resources.is_null()) {
-        if (read_resources(resources, c)) remove_extra(r, "resources");
+    bool canonical = false;
+    if (!usable_resources(r, c, canonical).empty()) {
+        if (canonical) remove_extra(r, "resources");
     } else {
         remove_extra(r, "resources");  // not usable: the writer falls back to the model's fields
     }
@@ -221,7 +236,7 @@ std::unique_ptr<event_reader> open_cloudtrail_reader(const std::string& path, co
     json_stream_options stream;
     stream.wrapper_key = "Records";
     stream.buffer_bytes = buffer_bytes;
-    return std::make_unique<json_record_reader>(path, options, stream, read_record);
+    return std::make_unique<audit_record_reader>(path, options, stream, read_record);
 }
 
 const format_info& cloudtrail_format() {

@@ -12,13 +12,16 @@
 // int/long/datetime/bool values are null. datetime is ISO 8601 UTC with 7 fraction digits
 // ("2020-02-05T01:10:26.2648757Z", the API examples in Microsoft's docs): the sensor's precision is 100 ns.
 // Every column with no place in the event model travels in `extra` under its own name, so a round trip keeps it.
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <limits>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "telemetry/format.hpp"
+#include "telemetry/json_fast.hpp"
 #include "telemetry/json_text.hpp"
 #include "telemetry/time_format.hpp"
 
@@ -453,12 +456,6 @@ std::string normalized_extra(column_type type, std::string_view text, bool senti
     return {};
 }
 
-// The keys of a DnsQueryResponse AdditionalFields object the model has no place for, as compact JSON ("" = none).
-std::string dns_details_rest(json details) {
-    details.erase(std::string(dns_query_string_key));
-    details.erase(std::string(dns_query_type_key));
-    return details.empty() ? std::string() : compact(details);
-}
 json parse_object_or_null(std::string_view text) {
     if (text.empty()) return json();
     json v = json::parse(text.begin(), text.end(), nullptr, false);
@@ -650,16 +647,145 @@ private:
 
 // ---- reading -------------------------------------------------------------------------------------------
 
-const table_schema* table_by_columns(const json& row) {
+// Every column name of the carried tables and Sentinel, numbered. A row's members are matched to columns in
+// one pass (a DOM lookup per column would scan the row's 45-67 members once for each).
+class column_ids {
+public:
+    static constexpr std::uint16_t none = 0xffff;
+
+    static const column_ids& get() {
+        static const column_ids ids;
+        return ids;
+    }
+    std::size_t count() const { return names_.size(); }
+    std::string_view name(std::uint16_t id) const { return names_[id]; }
+    std::uint16_t id(std::string_view name) const {
+        auto it = ids_.find(name);
+        return it == ids_.end() ? none : it->second;
+    }
+    // The ids of a table's columns, and of Sentinel's, in column order.
+    const std::vector<std::uint16_t>& of(const table_schema& t) const { return table_ids_[index_of(t)]; }
+    const std::vector<std::uint16_t>& of_sentinel() const { return sentinel_ids_; }
+    // True when the column `id` is one of the table's or Sentinel's.
+    bool carried(const table_schema& t, std::uint16_t id) const {
+        return id != none && (in_table_[index_of(t)][id] || in_sentinel_[id]);
+    }
+
+private:
+    static std::size_t index_of(const table_schema& t) { return static_cast<std::size_t>(&t - tables.data()); }
+
+    column_ids() {
+        for (std::size_t i = 0; i < tables.size(); ++i) table_ids_[i] = add(tables[i].columns);
+        sentinel_ids_ = add(sentinel_columns);
+        for (std::size_t i = 0; i < tables.size(); ++i) {
+            in_table_[i].assign(names_.size(), false);
+            for (std::uint16_t id : table_ids_[i]) in_table_[i][id] = true;
+        }
+        in_sentinel_.assign(names_.size(), false);
+        for (std::uint16_t id : sentinel_ids_) in_sentinel_[id] = true;
+    }
+    std::vector<std::uint16_t> add(std::span<const column> columns) {
+        std::vector<std::uint16_t> ids;
+        for (const column& c : columns) {
+            auto [it, added] = ids_.emplace(c.name, static_cast<std::uint16_t>(names_.size()));
+            if (added) names_.push_back(c.name);
+            ids.push_back(it->second);
+        }
+        return ids;
+    }
+
+    std::unordered_map<std::string_view, std::uint16_t> ids_;
+    std::vector<std::string_view> names_;
+    std::array<std::vector<std::uint16_t>, tables.size()> table_ids_;
+    std::vector<std::uint16_t> sentinel_ids_;
+    std::array<std::vector<bool>, tables.size()> in_table_;
+    std::vector<bool> in_sentinel_;
+};
+
+// One row's members by column id: the value (nullopt when absent or null) and whether the member is there at all.
+class row_members {
+public:
+    void collect(json_element row) {
+        const column_ids& ids = column_ids::get();
+        values_.assign(ids.count(), std::nullopt);
+        present_.assign(ids.count(), false);
+        others_.clear();
+        if (row.get_object().get(row_)) throw record_error("a Defender row is a JSON object");
+        std::size_t position = 0;
+        for (auto [key, value] : row_) {
+            // The rows of one export share their column order: try the previous row's column here first.
+            std::uint16_t id = position < order_.size() ? order_[position] : column_ids::none;
+            if (id == column_ids::none || ids.name(id) != key) id = ids.id(key);
+            if (position < order_.size()) order_[position] = id;
+            else order_.push_back(id);
+            ++position;
+            if (id == column_ids::none) {
+                if (!value.is_null()) others_.emplace_back(key, value);
+            } else if (!present_[id]) {  // the first of duplicate members, as fj_member finds
+                present_[id] = true;
+                if (!value.is_null()) values_[id] = value;
+            }
+        }
+    }
+    // The column's value; nullopt when absent or null.
+    std::optional<json_element> value(std::string_view name) const { return value_of(column_ids::get().id(name)); }
+    std::optional<json_element> value_of(std::uint16_t id) const {
+        return id == column_ids::none ? std::nullopt : values_[id];
+    }
+    // True when the row has the column, even null.
+    bool has(std::string_view name) const {
+        const std::uint16_t id = column_ids::get().id(name);
+        return id != column_ids::none && present_[id];
+    }
+    // Non-null members that are no column of `t` nor Sentinel's, sorted by name (the order the reader always had).
+    std::vector<std::pair<std::string_view, json_element>>& uncarried(const table_schema& t) {
+        const column_ids& ids = column_ids::get();
+        for (auto [key, value] : row_) {
+            const std::uint16_t id = ids.id(key);
+            if (id != column_ids::none && !ids.carried(t, id) && !value.is_null()) others_.emplace_back(key, value);
+        }
+        std::stable_sort(others_.begin(), others_.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        // Of duplicate members the first is read, as for the columns.
+        others_.erase(std::unique(others_.begin(), others_.end(),
+                                  [](const auto& a, const auto& b) { return a.first == b.first; }),
+                      others_.end());
+        return others_;
+    }
+    bool any_uncarried(const table_schema& t) const {
+        if (!others_.empty()) return true;
+        const column_ids& ids = column_ids::get();
+        for (std::size_t id = 0; id < present_.size(); ++id)
+            if (values_[id] && !ids.carried(t, static_cast<std::uint16_t>(id))) return true;
+        return false;
+    }
+
+private:
+    simdjson::dom::object row_;
+    std::vector<std::optional<json_element>> values_;  // by column id
+    std::vector<bool> present_;                        // by column id
+    std::vector<std::pair<std::string_view, json_element>> others_;
+    std::vector<std::uint16_t> order_;  // the column ids of the previous row's members, in its order
+};
+
+std::string string_of(const std::optional<json_element>& v, std::string_view name) {
+    return v ? std::string(fj_as_string(*v, name)) : std::string();
+}
+
+std::optional<std::uint64_t> uint_of(const std::optional<json_element>& v, std::string_view name) {
+    return v ? std::optional<std::uint64_t>(fj_as_uint(*v, name)) : std::nullopt;
+}
+
+const table_schema* table_by_columns(const row_members& row) {
     for (const table_schema& t : tables)
         for (std::string_view telltale : t.telltales)
-            if (row.contains(telltale)) return &t;
+            if (row.has(telltale)) return &t;
     return nullptr;
 }
 
-const table_schema& identify_table(const json& row) {
-    const std::string type = json_get_string(row, "Type");
-    const std::string action = json_get_string(row, "ActionType");
+const table_schema& identify_table(const row_members& row) {
+    const std::string type = string_of(row.value("Type"), "Type");
+    const std::string action = string_of(row.value("ActionType"), "ActionType");
     const table_schema* table = nullptr;
     if (!type.empty()) {
         table = table_named(type);
@@ -691,55 +817,66 @@ struct row_parts {
 };
 
 template <class T>
-std::optional<T> read_uint(const json& row, std::string_view key) {
-    auto v = json_get_uint(row, key);
+std::optional<T> read_uint(const std::optional<json_element>& value, std::string_view key) {
+    auto v = uint_of(value, key);
     if (v && *v > std::numeric_limits<T>::max())
         throw record_error("field \"" + std::string(key) + "\" is out of range: " + std::to_string(*v));
     return v ? std::optional<T>(static_cast<T>(*v)) : std::nullopt;
 }
 
-time_ns read_time(const json& row, std::string_view key) {
-    const std::string text = json_get_string(row, key);
+time_ns read_time(const std::optional<json_element>& value, std::string_view key) {
+    const std::string text = string_of(value, key);
     time_ns t = 0;
     if (!text.empty() && !parse_iso8601(text, t))
         throw record_error("field \"" + std::string(key) + "\" is not an ISO 8601 UTC time: " + text);
     return t;
 }
 
-void read_dns_details(const json& row, std::string_view key, event& e, row_parts& parts) {
-    const json* v = json_member(row, key);
-    if (v == nullptr) return;
-    json parsed;
-    if (v->is_string()) {
-        const std::string& text = v->get_ref<const std::string&>();
+// The keys of a DnsQueryResponse AdditionalFields object the model has no place for, as canonical JSON
+// ("" = none).
+std::string dns_details_rest(json_element details) {
+    std::string rest = canonical_json_without(details, {dns_query_string_key, dns_query_type_key});
+    return rest == "{}" ? std::string() : rest;
+}
+
+// AdditionalFields of a DnsQueryResponse row: a string holding JSON (advanced hunting) or a JSON object
+// (Sentinel). `inner` parses the string while the row's document stays alive.
+void read_dns_details(const std::optional<json_element>& value, std::string_view key, event& e, row_parts& parts,
+                      fast_json_parser& inner) {
+    if (!value) return;
+    json_element details = *value;
+    std::string_view text;
+    if (!details.get_string().get(text)) {
         if (text.empty()) return;
         try {
-            parsed = parse_json_record(text);
+            details = inner.parse(text);
         } catch (const record_error& error) {
             throw record_error("field \"" + std::string(key) + "\": " + error.what());
         }
-        v = &parsed;
     }
-    if (!v->is_object())
+    if (!details.is_object())
         throw record_error("field \"" + std::string(key) + "\" of a DnsQueryResponse row should be a JSON object");
-    e.dns.query_name = json_get_string(*v, dns_query_string_key);
-    if (const json* type = json_member(*v, dns_query_type_key))  // a name ("A") or, perhaps, a number (unverified)
-        e.dns.query_type = type->is_number_unsigned() ? std::to_string(type->get<std::uint64_t>())
-                                                      : json_get_string(*v, dns_query_type_key);
-    parts.dns_rest = dns_details_rest(*v);
+    e.dns.query_name = fj_string(details, dns_query_string_key);
+    if (auto type = fj_member(details, dns_query_type_key)) {  // a name ("A") or, perhaps, a number (unverified)
+        std::uint64_t number = 0;
+        e.dns.query_type = !type->get_uint64().get(number) ? std::to_string(number)
+                                                           : std::string(fj_as_string(*type, dns_query_type_key));
+    }
+    parts.dns_rest = dns_details_rest(details);
 }
 
-void read_slot(const json& row, const column& c, event& e, row_parts& parts) {
+void read_slot(const std::optional<json_element>& v, const column& c, event& e, row_parts& parts,
+               fast_json_parser& inner) {
     process_info& p = e.process;
     network_info& n = e.network;
-    auto str = [&] { return json_get_string(row, c.name); };
+    auto str = [&] { return string_of(v, c.name); };
     switch (c.target) {
         case slot::extra: return;  // read after the model fields, in column order
-        case slot::time: e.time = read_time(row, c.name); return;
+        case slot::time: e.time = read_time(v, c.name); return;
         case slot::host: e.host = str(); return;
         case slot::action: n.action = str(); return;
         case slot::record_id:
-            if (auto id = json_get_uint(row, c.name)) e.record_id = std::to_string(*id);
+            if (auto id = uint_of(v, c.name)) e.record_id = std::to_string(*id);
             return;
         case slot::user_domain: parts.domain = str(); return;
         case slot::user_name: parts.name = str(); return;
@@ -748,35 +885,35 @@ void read_slot(const json& row, const column& c, event& e, row_parts& parts) {
         case slot::sha1: p.sha1 = str(); return;
         case slot::sha256: p.sha256 = str(); return;
         case slot::md5: p.md5 = str(); return;
-        case slot::file_size: p.file_size = json_get_uint(row, c.name); return;
+        case slot::file_size: p.file_size = uint_of(v, c.name); return;
         case slot::company: p.company = str(); return;
         case slot::product: p.product = str(); return;
         case slot::file_version: p.file_version = str(); return;
         case slot::original_file_name: p.original_file_name = str(); return;
         case slot::description: p.description = str(); return;
-        case slot::pid: p.pid = json_get_uint(row, c.name).value_or(0); return;
+        case slot::pid: p.pid = uint_of(v, c.name).value_or(0); return;
         case slot::command_line: p.command_line = str(); return;
-        case slot::creation_time: p.creation_time = read_time(row, c.name); return;
+        case slot::creation_time: p.creation_time = read_time(v, c.name); return;
         case slot::integrity_level: p.integrity_level = str(); return;
         case slot::logon_id:
-            if (auto id = json_get_uint(row, c.name)) p.logon_id = logon_id_text(*id);
+            if (auto id = uint_of(v, c.name)) p.logon_id = logon_id_text(*id);
             return;
-        case slot::session_id: p.terminal_session_id = read_uint<std::uint32_t>(row, c.name); return;
+        case slot::session_id: p.terminal_session_id = read_uint<std::uint32_t>(v, c.name); return;
         case slot::parent_image: e.parent.image = str(); return;
         case slot::parent_image_name: parts.parent_image_name = str(); return;
         case slot::parent_name_only: e.parent.image = str(); return;
-        case slot::parent_pid: e.parent.pid = json_get_uint(row, c.name).value_or(0); return;
+        case slot::parent_pid: e.parent.pid = uint_of(v, c.name).value_or(0); return;
         case slot::parent_command_line: e.parent.command_line = str(); return;
-        case slot::parent_creation_time: e.parent.creation_time = read_time(row, c.name); return;
+        case slot::parent_creation_time: e.parent.creation_time = read_time(v, c.name); return;
         case slot::parent_user_domain: parts.parent_domain = str(); return;
         case slot::parent_user_name: parts.parent_name = str(); return;
         case slot::remote_ip: n.destination.ip = str(); return;
-        case slot::remote_port: n.destination.port = read_uint<std::uint16_t>(row, c.name).value_or(0); return;
+        case slot::remote_port: n.destination.port = read_uint<std::uint16_t>(v, c.name).value_or(0); return;
         case slot::local_ip: n.source.ip = str(); return;
-        case slot::local_port: n.source.port = read_uint<std::uint16_t>(row, c.name).value_or(0); return;
+        case slot::local_port: n.source.port = read_uint<std::uint16_t>(v, c.name).value_or(0); return;
         case slot::transport: n.transport = model_transport(str()); return;
         case slot::url: e.http.url = str(); return;
-        case slot::dns_details: read_dns_details(row, c.name, e, parts); return;
+        case slot::dns_details: read_dns_details(v, c.name, e, parts, inner); return;
     }
 }
 
@@ -790,16 +927,20 @@ std::string resolve_image(std::string& image, std::string& name) {
     return file_name_differs(image, name) ? std::move(name) : std::string();
 }
 
-std::string read_extra_text(const json& row, const column& c) {
-    const json* v = json_member(row, c.name);
-    if (v == nullptr) return {};
+// A JSON value kept in extra: strings as they are, anything else as canonical JSON text.
+std::string extra_text_of(json_element v) {
+    std::string_view text;
+    return !v.get_string().get(text) ? std::string(text) : canonical_json(v);
+}
+
+std::string read_extra_text(const std::optional<json_element>& v, const column& c) {
+    if (!v) return {};
     switch (c.type) {
-        case column_type::string: return json_get_string(row, c.name);
-        case column_type::integer: return std::to_string(*json_get_int(row, c.name));
-        case column_type::datetime: read_time(row, c.name); return json_get_string(row, c.name);
-        case column_type::boolean: return *json_get_bool(row, c.name) ? "true" : "false";
-        case column_type::dynamic:
-            return v->is_string() ? v->get<std::string>() : compact(*v);
+        case column_type::string: return std::string(fj_as_string(*v, c.name));
+        case column_type::integer: return std::to_string(fj_as_int(*v, c.name));
+        case column_type::datetime: read_time(v, c.name); return std::string(fj_as_string(*v, c.name));
+        case column_type::boolean: return fj_as_bool(*v, c.name) ? "true" : "false";
+        case column_type::dynamic: return extra_text_of(*v);
     }
     return {};
 }
@@ -808,21 +949,17 @@ void push_extra(event& e, std::string_view key, std::string value) {
     if (!value.empty()) e.extra.emplace_back(std::string(key), std::move(value));
 }
 
-bool is_column(std::span<const column> columns, std::string_view key) {
-    for (const column& c : columns)
-        if (c.name == key) return true;
-    return false;
-}
-
-void read_row(const json& row, event& e) {
-    if (!row.is_object()) throw record_error("a Defender row is a JSON object");
-    const table_schema& t = identify_table(row);
+void read_row(json_element row, event& e, row_members& members, fast_json_parser& inner) {
+    members.collect(row);
+    const table_schema& t = identify_table(members);
+    const std::vector<std::uint16_t>& ids = column_ids::get().of(t);
     e.kind = t.kind;
     row_parts parts;
-    for (const column& c : t.columns) read_slot(row, c, e, parts);
-    if (json_member(row, "Timestamp") == nullptr) {
-        if (json_member(row, "TimeGenerated") == nullptr) throw record_error("missing \"Timestamp\"");
-        e.time = read_time(row, "TimeGenerated");
+    for (std::size_t i = 0; i < t.columns.size(); ++i)
+        read_slot(members.value_of(ids[i]), t.columns[i], e, parts, inner);
+    if (!members.value("Timestamp")) {
+        if (!members.value("TimeGenerated")) throw record_error("missing \"Timestamp\"");
+        e.time = read_time(members.value("TimeGenerated"), "TimeGenerated");
     }
     e.user = join_account(parts.domain, parts.name);
     e.process.user = e.user;
@@ -831,36 +968,37 @@ void read_row(const json& row, event& e) {
     std::string kept_parent_name = resolve_image(e.parent.image, parts.parent_image_name);
 
     // Extras in column order, so retain() can say exactly what comes back.
-    std::size_t known = 0;
-    for (const column& c : t.columns) {
-        known += row.contains(c.name);
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        const column& c = t.columns[i];
         switch (c.target) {
-            case slot::extra: push_extra(e, c.name, read_extra_text(row, c)); break;
+            case slot::extra: push_extra(e, c.name, read_extra_text(members.value_of(ids[i]), c)); break;
             case slot::image_name: push_extra(e, c.name, std::move(kept_name)); break;
             case slot::parent_image_name: push_extra(e, c.name, std::move(kept_parent_name)); break;
             case slot::dns_details: push_extra(e, additional_fields, std::move(parts.dns_rest)); break;
             default: break;
         }
     }
-    for (const column& c : sentinel_columns) {
-        known += row.contains(c.name);
-        push_extra(e, c.name, read_extra_text(row, c));
-    }
+    const std::vector<std::uint16_t>& sentinel_ids = column_ids::get().of_sentinel();
+    for (std::size_t i = 0; i < sentinel_columns.size(); ++i)
+        push_extra(e, sentinel_columns[i].name,
+                   read_extra_text(members.value_of(sentinel_ids[i]), sentinel_columns[i]));
     // Columns of no carried schema (a newer column, a projected one) are kept, but the writer writes none.
-    if (known == row.size()) return;
-    for (const auto& [key, value] : row.items()) {
-        if (value.is_null() || is_column(t.columns, key) || is_column(sentinel_columns, key)) continue;
-        push_extra(e, key, value.is_string() ? value.get<std::string>() : compact(value));
-    }
+    if (!members.any_uncarried(t)) return;
+    for (const auto& [key, value] : members.uncarried(t)) push_extra(e, key, extra_text_of(value));
 }
 
 class defender_parser final : public line_parser {
 public:
     bool parse(std::string_view line, event& out) override {
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) return false;
-        read_row(parse_json_record(line), out);
+        read_row(rows_.parse(line), out, members_, additional_fields_);
         return true;
     }
+
+private:
+    fast_json_parser rows_;
+    fast_json_parser additional_fields_;  // AdditionalFields holds JSON text, parsed while the row is in use
+    row_members members_;                 // reused: no allocation per row
 };
 
 // ---- what survives -------------------------------------------------------------------------------------
@@ -935,8 +1073,15 @@ void retain_slot(const table_schema& t, const column& c, const event& e, event& 
         case slot::dns_details: {
             r.dns.query_name = e.dns.query_name;
             r.dns.query_type = e.dns.query_type;
-            json rest = parse_object_or_null(e.extra_value(additional_fields));
-            if (rest.is_object()) push_extra(r, additional_fields, dns_details_rest(std::move(rest)));
+            std::string_view kept = e.extra_value(additional_fields);
+            if (kept.empty()) return;
+            fast_json_parser parser;
+            try {
+                json_element rest = parser.parse(kept);
+                if (rest.is_object()) push_extra(r, additional_fields, dns_details_rest(rest));
+            } catch (const record_error&) {
+                // not JSON: the writer drops it too
+            }
             return;
         }
     }

@@ -16,7 +16,6 @@
 #include <limits>
 
 #include "telemetry/formats/cloud_audit_json.hpp"
-#include "telemetry/formats/json_record_stream.hpp"
 #include "telemetry/time_format.hpp"
 
 namespace sclab::telemetry {
@@ -176,14 +175,15 @@ std::int64_t status_code(const cloud_audit_info& c) {
 }
 
 // A read call grants only *_READ permissions; any *_WRITE makes it a write. Unknown without authorizationInfo.
-std::optional<bool> read_only_of(const json& authorization) {
-    if (!authorization.is_array() || authorization.empty()) return std::nullopt;
+std::optional<bool> read_only_of(json_element authorization) {
+    simdjson::dom::array entries;
+    if (authorization.get_array().get(entries) || entries.size() == 0) return std::nullopt;
     bool all_read = true;
-    for (const json& entry : authorization) {
-        if (!entry.is_object()) return std::nullopt;
-        auto it = entry.find("permissionType");
-        if (it == entry.end() || !it->is_string()) return std::nullopt;
-        const std::string& type = it->get_ref<const std::string&>();
+    for (json_element entry : entries) {
+        json_element permission;
+        std::string_view type;
+        if (!entry.is_object() || entry.at_key("permissionType").get(permission) || permission.get_string().get(type))
+            return std::nullopt;
         if (type.ends_with("_WRITE")) return false;
         if (!type.ends_with("_READ")) all_read = false;
     }
@@ -273,67 +273,64 @@ void drop_if_equal(event& e, std::string_view key, std::string_view json_text) {
     if (!value.empty() && value == json_text) remove_extra(e, key);
 }
 
-void read_entry(const json& r, event& e) {
+void read_entry(json_element r, event& e) {
     if (!r.is_object()) throw record_error("a Cloud Logging entry is a JSON object");
-    const json* p = object_member(r, "protoPayload");
-    if (p == nullptr) throw record_error("no \"protoPayload\": not a Cloud Audit Logs entry");
-    const std::string type = json_get_string(*p, "@type");
+    auto p = fj_object(r, "protoPayload");
+    if (!p) throw record_error("no \"protoPayload\": not a Cloud Audit Logs entry");
+    const std::string_view type = fj_string(*p, "@type");
     if (type != audit_log_type)
-        throw record_error("protoPayload \"@type\" is \"" + type + "\", not " + std::string(audit_log_type) +
-                           ": not a Cloud Audit Logs entry");
+        throw record_error("protoPayload \"@type\" is \"" + std::string(type) + "\", not " +
+                           std::string(audit_log_type) + ": not a Cloud Audit Logs entry");
     e.kind = event_kind::cloud_audit;
     cloud_audit_info& c = e.cloud;
     c.provider = "gcp";
     e.time = required_rfc3339(r, "timestamp");
-    c.service = json_get_string(*p, "serviceName");
-    c.action = json_get_string(*p, "methodName");
-    c.resource_name = json_get_string(*p, "resourceName");
-    c.request_parameters = json_get_raw(*p, "request");
-    c.response_elements = json_get_raw(*p, "response");
-    c.metadata = json_get_raw(*p, "metadata");
+    c.service = fj_string(*p, "serviceName");
+    c.action = fj_string(*p, "methodName");
+    c.resource_name = fj_string(*p, "resourceName");
+    c.request_parameters = fj_canonical(*p, "request");
+    c.response_elements = fj_canonical(*p, "response");
+    c.metadata = fj_canonical(*p, "metadata");
 
-    c.resource_type = [&] {
-        const json* resource = object_member(r, "resource");
-        return resource == nullptr ? std::string() : json_get_string(*resource, "type");
-    }();
+    const auto resource = fj_object(r, "resource");
+    if (resource) c.resource_type = fj_string(*resource, "type");
     const auto levels = levels_for(c.resource_type);
     const resource_labels& labels_kind = labels_for(c.resource_type);
 
     // A success often carries an empty status ({}); only a non-zero code is a failure.
-    if (const json* s = object_member(*p, "status")) {
-        const std::int64_t code = json_get_int(*s, "code").value_or(0);
+    if (auto s = fj_object(*p, "status")) {
+        const std::int64_t code = fj_int(*s, "code").value_or(0);
         if (code != 0) {
             c.success = false;
             c.error_code = std::to_string(code);
-            c.error_message = json_get_string(*s, "message");
+            c.error_message = fj_string(*s, "message");
             collect_extras(*s, levels[at_status], e);
         }
     }
-    if (const json* a = object_member(*p, "authenticationInfo")) {
-        c.actor_name = json_get_string(*a, "principalEmail");
+    if (auto a = fj_object(*p, "authenticationInfo")) {
+        c.actor_name = fj_string(*a, "principalEmail");
         collect_extras(*a, levels[at_authentication], e);
     }
-    if (const json* m = object_member(*p, "requestMetadata")) {
-        c.source_ip = json_get_string(*m, "callerIp");
-        c.user_agent = json_get_string(*m, "callerSuppliedUserAgent");
+    if (auto m = fj_object(*p, "requestMetadata")) {
+        c.source_ip = fj_string(*m, "callerIp");
+        c.user_agent = fj_string(*m, "callerSuppliedUserAgent");
         collect_extras(*m, levels[at_request_metadata], e);
     }
-    if (const json* authorization = json_member(*p, "authorizationInfo")) c.read_only = read_only_of(*authorization);
+    if (auto authorization = fj_member(*p, "authorizationInfo")) c.read_only = read_only_of(*authorization);
     collect_extras(*p, levels[at_payload], e);
 
-    if (const json* resource = object_member(r, "resource")) {
-        if (const json* l = object_member(*resource, "labels")) {
-            c.account_id = json_get_string(*l, "project_id");
-            if (!labels_kind.name_label.empty()) c.resource_id = json_get_string(*l, labels_kind.name_label);
-            c.region = json_get_string(*l, labels_kind.location_label);
+    if (resource) {
+        if (auto l = fj_object(*resource, "labels")) {
+            c.account_id = fj_string(*l, "project_id");
+            if (!labels_kind.name_label.empty()) c.resource_id = fj_string(*l, labels_kind.name_label);
+            c.region = fj_string(*l, labels_kind.location_label);
             collect_extras(*l, levels[at_labels], e);
         }
         collect_extras(*resource, levels[at_resource], e);
     }
-    c.event_id = json_get_string(r, "insertId");
-    c.severity = json_get_string(r, "severity");
-    const std::string log_name = json_get_string(r, "logName");
-    c.category = category_of(log_name);
+    c.event_id = fj_string(r, "insertId");
+    c.severity = fj_string(r, "severity");
+    c.category = category_of(fj_string(r, "logName"));
     collect_extras(r, levels[at_entry], e);
     drop_if_equal(e, "logName", json_string_text(default_log_name(c.account_id, c.category)));
     drop_if_equal(e, "receiveTimestamp", proto_time_json(e.time));
@@ -362,7 +359,8 @@ event retain_gcp_audit(const event& e) {
         c.error_code = std::to_string(status_code(c));
     }
     std::string authorization = valid_extra(r, "protoPayload.authorizationInfo");
-    c.read_only = authorization.empty() ? std::nullopt : read_only_of(json::parse(authorization));
+    fast_json_parser parser;
+    c.read_only = authorization.empty() ? std::nullopt : read_only_of(parser.parse(authorization));
     c.category = effective_category(r);
     drop_if_equal(r, "logName", json_string_text(default_log_name(c.account_id, c.category)));
     drop_if_equal(r, "receiveTimestamp", proto_time_json(r.time));
@@ -370,7 +368,7 @@ event retain_gcp_audit(const event& e) {
 }
 
 std::unique_ptr<event_reader> open_reader(const std::string& path, const read_options& options) {
-    return std::make_unique<json_record_reader>(path, options, json_stream_options{}, read_entry);
+    return std::make_unique<audit_record_reader>(path, options, json_stream_options{}, read_entry);
 }
 
 std::unique_ptr<event_writer> open_writer(output_file& out) { return std::make_unique<gcp_audit_writer>(out); }

@@ -369,23 +369,4 @@ bool json_record_stream::next(std::string_view& record, std::uint64_t& line) {
     }
 }
 
-json_record_reader::json_record_reader(std::string path, const read_options& options,
-                                       const json_stream_options& stream_options, json_record_parser parser)
-    : problems_(options), stream_(std::move(path), stream_options, problems_), parser_(parser) {}
-
-bool json_record_reader::next(event& out) {
-    std::string_view text;
-    std::uint64_t line = 0;
-    while (stream_.next(text, line)) {
-        out = event{};
-        try {
-            parser_(parse_json_record(text), out);
-            return true;
-        } catch (const record_error& e) {
-            problems_.report(stream_.name(), line, stream_.label() + e.what());
-        }
-    }
-    return false;
-}
-
 }  // namespace sclab::telemetry

@@ -79,22 +79,4 @@ private:
     std::string label_;
 };
 
-// Parses one record (already valid JSON) into an event; throws record_error when it is not one.
-using json_record_parser = void (*)(const nlohmann::json& record, event& out);
-
-// The event_reader over a json_record_stream: strict/lenient through problem_log, each problem with the
-// file, the record's first line and its place in the array.
-class json_record_reader final : public event_reader {
-public:
-    json_record_reader(std::string path, const read_options& options, const json_stream_options& stream_options,
-                       json_record_parser parser);
-    bool next(event& out) override;
-    const problem_log& problems() const override { return problems_; }
-
-private:
-    problem_log problems_;
-    json_record_stream stream_;
-    json_record_parser parser_;
-};
-
 }  // namespace sclab::telemetry

@@ -2,6 +2,8 @@
 // streaming reader across buffer refills and on cut files, malformed records, strict and lenient reading.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "event_diff.hpp"
@@ -342,6 +344,25 @@ TEST(cloudtrail, rejects_records_nested_too_deep) {
     EXPECT_FALSE(reader->next(e));
     ASSERT_EQ(reader->problems().kept().size(), 1u);
     EXPECT_EQ(reader->problems().kept()[0].reason(), "record nested deeper than 256 levels");
+}
+
+TEST(cloudtrail, keeps_json_text_in_canonical_form) {
+    // Keys sorted, compact, numbers as nlohmann writes them (the form CloudTrail readers have always kept), an
+    // integer beyond 64 bits read as a double rather than refused; of duplicate members the first.
+    const std::string records =
+        R"({"eventName":"Invoke","eventTime":"2024-05-01T12:00:00Z","requestParameters":{ "z": 1, "a": {"c": 2.50, "b": [true, null]}},)"
+        R"("tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"X"},"dup":1,"dup":2})" "\n"
+        R"({"eventName":"Invoke","eventTime":"2024-05-01T12:00:00Z","responseElements":{"count":18446744073709551616}})" "\n";
+    temp_dir dir;
+    write_file(dir.path("kept.jsonl"), records);
+    auto events = read_events(cloudtrail(), dir.path("kept.jsonl"));
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].cloud.request_parameters, R"({"a":{"b":[true,null],"c":2.5},"z":1})");
+    EXPECT_EQ(events[0].extra_value("tlsDetails"), R"({"cipherSuite":"X","tlsVersion":"TLSv1.3"})");
+    EXPECT_EQ(events[0].extra_value("dup"), "1");
+    const auto& extra = events[0].extra;
+    EXPECT_EQ(std::count_if(extra.begin(), extra.end(), [](const auto& kv) { return kv.first == "dup"; }), 1);
+    EXPECT_EQ(events[1].cloud.response_elements, R"({"count":1.8446744073709552e+19})");
 }
 
 TEST(cloudtrail, garbage_is_reported_never_thrown_in_lenient_mode) {

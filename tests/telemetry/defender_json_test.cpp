@@ -2,6 +2,8 @@
 // the model, the writer gives those rows back byte for byte, Sentinel copies, and malformed rows.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "event_diff.hpp"
 #include "random_events.hpp"
 #include "telemetry/format.hpp"
@@ -410,6 +412,53 @@ TEST(defender_json, malformed_rows_are_record_errors_strict_and_lenient) {
     EXPECT_NE(reason_at(11).find("missing \"Timestamp\""), std::string::npos) << reason_at(11);
     EXPECT_NE(reason_at(13).find("not valid JSON"), std::string::npos) << reason_at(13);  // a number JSON cannot hold
     EXPECT_NE(reason_at(14).find("truncated"), std::string::npos) << reason_at(14);
+}
+
+TEST(defender_json, rows_read_alike_whatever_their_column_order) {
+    // The reader matches a row's members to columns in one pass, trying the previous row's order first: rows
+    // whose columns come in another order, shifted by other members, or after a byte order mark read the same.
+    const std::string golden = golden_text("defender_network_connection_success.jsonl");
+    const auto row = nlohmann::ordered_json::parse(golden);
+    nlohmann::ordered_json reversed = nlohmann::ordered_json::object(), shifted = nlohmann::ordered_json::object();
+    std::vector<std::pair<std::string, nlohmann::ordered_json>> members;
+    for (const auto& [key, value] : row.items()) members.emplace_back(key, value);
+    for (auto it = members.rbegin(); it != members.rend(); ++it) reversed[it->first] = it->second;
+    shifted["SomeNewColumn"] = "x";
+    for (const auto& [key, value] : members) shifted[key] = value;
+    testing::temp_dir dir;
+    testing::write_file(dir.path("orders.jsonl"), "\xEF\xBB\xBF" + golden + reversed.dump() + "\n" + golden +
+                                                      shifted.dump() + "\n" + golden);
+    auto got = read_all(dir.path("orders.jsonl"));
+    ASSERT_EQ(got.size(), 5u);
+    const event expected = read_one("defender_network_connection_success.jsonl");
+    EXPECT_EQ(expected.network.destination.port, 443);  // not an empty event
+    for (std::size_t i : {0u, 1u, 2u, 4u})
+        EXPECT_EQ(got[i], expected) << i << "\n" << testing::diff_events(expected, got[i]);
+    event with_new_column = expected;
+    with_new_column.set_extra("SomeNewColumn", "x");
+    EXPECT_EQ(got[3], with_new_column) << testing::diff_events(with_new_column, got[3]);
+}
+
+TEST(defender_json, members_of_no_carried_column_are_kept_sorted_by_name_in_canonical_json) {
+    // A Sentinel row (Type names the table) with a column of another table, members no table has, a null one and a
+    // duplicate: the non-null ones become extras after the columns', sorted by name; JSON values as canonical
+    // text (keys sorted); of duplicates the first.
+    std::string row = golden_text("defender_sentinel_network_events.jsonl");
+    row.erase(row.find_last_of('}'));
+    row += R"(,"Zeta":{"b":1,"a":[2.50]},"ProcessIntegrityLevel":"High","Alpha":"first","Nothing":null,)"
+           R"("Alpha":"second"})";
+    testing::temp_dir dir;
+    testing::write_file(dir.path("more.jsonl"), row + "\n");
+    auto got = read_all(dir.path("more.jsonl"));
+    ASSERT_EQ(got.size(), 1u);
+    const auto& extra = got[0].extra;
+    ASSERT_GE(extra.size(), 3u);
+    const std::vector<std::pair<std::string, std::string>> tail(extra.end() - 3, extra.end());
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"Alpha", "first"}, {"ProcessIntegrityLevel", "High"}, {"Zeta", R"({"a":[2.5],"b":1})"}};
+    EXPECT_EQ(tail, expected);
+    EXPECT_EQ(got[0].extra_value("Nothing"), "");
+    EXPECT_EQ(got[0].extra_value("TenantId"), "0a1b2c3d-1111-2222-3333-444455556666");  // Sentinel's come before
 }
 
 TEST(defender_json, refuses_kinds_no_table_carries) {
