@@ -15,6 +15,8 @@ inline constexpr std::string_view redacted_marker = "REDACTED";
 // (token, key, secret, password, signature, credential, auth, session, sig, code, ...) replaced by REDACTED.
 // Names and the rest of the URL stay as they were, so detections on host and path still work.
 std::string redact_url(std::string_view url);
+// The same, in place; a URL with neither userinfo nor a query (the common case) is left alone without a copy.
+void redact_url_in_place(std::string& url);
 
 // Replaces every occurrence of known secrets (the lab file's API tokens, secret keys, bearer tokens) with
 // REDACTED. Secrets shorter than min_secret_length are ignored: they would match ordinary text.

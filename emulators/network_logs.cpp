@@ -52,6 +52,17 @@ void as_zeek(event& e) {
     e.network.session_id = std::move(uid);
 }
 
+// Puts back, from the event, every field a view above (or emit(), leaving the run id out) may have changed in a
+// record, so one copy of the event serves every log of an emit() (a copy is dozens of strings; this is five).
+// A view that writes another field must restore it here too.
+void undo_views(event& record, const event& e) {
+    record.time = e.time;
+    record.run_id = e.run_id;
+    record.network.action = e.network.action;
+    record.network.session_id = e.network.session_id;
+    record.extra = e.extra;
+}
+
 struct log_layout {
     std::string_view format;
     std::string_view file;
@@ -119,24 +130,26 @@ network_logs::~network_logs() {
 }
 
 void network_logs::emit(const event& e) {
-    {
-        std::lock_guard lock(flusher_mutex_);
-        if (closed_) {
-            dropped_.fetch_add(1);
-            return;
-        }
+    if (closed_.load(std::memory_order_acquire)) {
+        dropped_.fetch_add(1);
+        return;
     }
-    std::optional<event> copy;  // made only for logs that change something
+    // The record of a log that changes something (a sensor view, the run id left out) is built in this thread's
+    // scratch event: copied from `e` once (into warm strings: no allocation), and undone between two such logs.
+    thread_local event scratch;
+    bool copied = false;  // scratch holds `e`, but for what undo_views() restores
     for (auto& entry : logs_) {
         const log_layout& layout = entry->layout;
         if (layout.kind != e.kind) continue;
         if (!layout.provider.empty() && layout.provider != e.cloud.provider) continue;
         const event* record = &e;
         if (layout.view != nullptr || (!layout.keeps_run_id && !e.run_id.empty())) {
-            copy = e;
-            if (!layout.keeps_run_id) copy->run_id.clear();
-            if (layout.view != nullptr) layout.view(*copy);
-            record = &*copy;
+            if (copied) undo_views(scratch, e);
+            else scratch = e;
+            copied = true;
+            if (!layout.keeps_run_id) scratch.run_id.clear();
+            if (layout.view != nullptr) layout.view(scratch);
+            record = &scratch;
         }
         try {
             entry->log.write(*record);
@@ -172,8 +185,7 @@ void network_logs::flush_periodically() {
 void network_logs::close() {
     {
         std::lock_guard lock(flusher_mutex_);
-        if (closed_) return;
-        closed_ = true;
+        if (closed_.exchange(true)) return;
         stopping_ = true;
     }
     flusher_wake_.notify_all();

@@ -80,7 +80,8 @@ private:
     std::mutex flusher_mutex_;
     std::condition_variable flusher_wake_;
     bool stopping_ = false;
-    bool closed_ = false;
+    // Read by emit() without the lock: a record that races close() is refused by its live_log instead.
+    std::atomic<bool> closed_{false};
     std::thread flusher_;
 };
 

@@ -1,7 +1,6 @@
 #include "emulators/request_records.hpp"
 
 #include <array>
-#include <cctype>
 
 #include "emulators/log_redaction.hpp"
 #include "telemetry/text.hpp"
@@ -23,28 +22,42 @@ std::string bounded(std::string_view text, std::size_t limit = max_logged_header
 // delimiter can be smuggled in through Host.
 void append_host(std::string& out, std::string_view host) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (unsigned char c : host.substr(0, 255)) {
+    host = host.substr(0, 255);
+    const std::size_t from = out.size();
+    out.resize(from + 3 * host.size());  // the most it can take; cut to what was written
+    char* p = out.data() + from;
+    for (unsigned char c : host) {
         bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                      c == '-' || c == '_' || c == ':' || c == '[' || c == ']';
         if (plain) {
-            out.push_back(static_cast<char>(std::tolower(c)));
+            *p++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);  // ASCII only: no locale
         } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
+            *p++ = '%';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
         }
     }
+    out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
-// The id the platform answered with, as its own logs would name the request.
+// The id the platform answered with, as its own logs would name the request: the first of these headers the
+// response has. One pass over the response's dozen fields, rather than a lookup by name for each candidate.
 std::string platform_request_id(const response& res) {
     static constexpr std::array<std::string_view, 6> headers = {
         "x-amzn-RequestId", "apigw-requestid", "x-amz-apigw-id", "CF-RAY", "function-execution-id", "x-request-id"};
-    for (std::string_view h : headers) {
-        auto it = res.find(h);
-        if (it != res.end()) return bounded(it->value(), 256);
+    std::size_t best = headers.size();
+    std::string_view value;
+    for (const auto& field : res) {
+        const std::string_view name = field.name_string();
+        for (std::size_t i = 0; i < best; ++i) {
+            if (name.size() == headers[i].size() && boost::beast::iequals(name, headers[i])) {
+                best = i;  // a repeated header keeps its first value, as response::find would give
+                value = field.value();
+                break;
+            }
+        }
     }
-    return {};
+    return best == headers.size() ? std::string() : bounded(value, 256);
 }
 
 void set_endpoints(event& e, const connection_info& conn) {
@@ -70,7 +83,8 @@ std::string logged_url(const connection_info& conn, const request& req) {
     else if (!conn.sni.empty()) append_host(url, conn.sni);
     else append_host(url, conn.local_ip);
     url.append(target.substr(0, 16 * 1024));  // Cloudflare's URL limit; longer targets are cut, not logged whole
-    return redact_url(url);
+    redact_url_in_place(url);
+    return url;
 }
 
 std::string run_id_of(const request& req) {

@@ -11,7 +11,6 @@ std::uint64_t splitmix64(std::uint64_t& x) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 }  // namespace
 
 std::uint64_t stable_hash(std::string_view text) {
@@ -32,30 +31,6 @@ seeded_random seeded_random::fork(std::string_view stream) const {
     return seeded_random(seed_ ^ rotl(stable_hash(stream), 17) ^ 0x5c1ab5c1ab5c1abULL);
 }
 
-std::uint64_t seeded_random::next_u64() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-}
-
-std::uint64_t seeded_random::uniform_int(std::uint64_t lo, std::uint64_t hi) {
-    if (hi <= lo) return lo;
-    const std::uint64_t range = hi - lo;
-    if (range == ~std::uint64_t{0}) return next_u64();
-    const std::uint64_t n = range + 1;
-    const std::uint64_t limit = ~std::uint64_t{0} - (~std::uint64_t{0} % n);  // reject the biased tail
-    std::uint64_t x;
-    do x = next_u64();
-    while (x >= limit);
-    return lo + x % n;
-}
-
 double seeded_random::uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
 double seeded_random::normal(double mean, double stddev) {
@@ -68,15 +43,22 @@ double seeded_random::normal(double mean, double stddev) {
 }
 
 std::string seeded_random::hex(std::size_t digits) {
+    std::string s;
+    append_hex(s, digits);
+    return s;
+}
+
+void seeded_random::append_hex(std::string& out, std::size_t digits) {
     static constexpr char table[] = "0123456789abcdef";
-    std::string s(digits, '0');
+    const std::size_t from = out.size();
+    out.resize(from + digits);
+    char* s = out.data() + from;
     std::uint64_t bits = 0;
     for (std::size_t i = 0; i < digits; ++i) {
         if (i % 16 == 0) bits = next_u64();
         s[i] = table[bits & 15];
         bits >>= 4;
     }
-    return s;
 }
 
 }  // namespace sclab::telemetry

@@ -28,7 +28,7 @@ void api_gateway_platform::handle(const std::string& host, const request& req, c
                                   response& res) {
     std::lock_guard lock(mutex_);
     const profile_renderer& renderer = renderer_for(host);
-    template_scope scope = new_scope(renderer, host, req, &conn);
+    template_scope& scope = new_scope(renderer, host, req, &conn);
     if (refuse_oversized(renderer, req, scope, res)) return;
     auto api = apis_.find(host);
     if (api == apis_.end()) {

@@ -42,12 +42,6 @@ std::optional<exec_target> parse_exec_path(std::string_view path) {
     return t;
 }
 
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    telemetry::append_xml_escaped(out, text);
-    return out;
-}
-
 }  // namespace
 
 std::string apps_script_library_key(std::string_view deployment_id) {
@@ -90,7 +84,7 @@ void apps_script_platform::handle(const std::string& host, const request& req, c
                                   response& res) {
     std::lock_guard lock(mutex_);
     const profile_renderer& renderer = renderer_for(host);
-    template_scope scope = new_scope(renderer, host, req, &conn);
+    template_scope& scope = new_scope(renderer, host, req, &conn);
     if (refuse_oversized(renderer, req, scope, res)) return;
     if (host == apps_script_echo_host) handle_echo(req, scope, res);
     else handle_exec(req, scope, res);
@@ -123,13 +117,13 @@ void apps_script_platform::handle_exec(const request& req, template_scope& scope
         return;
     }
     std::string key = *scope.find("user_content_key");
-    std::string lib = apps_script_library_key(deployment->deployment_id);
+    const std::string& lib = library_key(deployment->deployment_id);
     std::string location = "https://" + std::string(apps_script_echo_host) + std::string(echo_path) +
                            "?user_content_key=" + key + "&lib=" + lib;
     scope.set("lib", lib);
-    scope.set("location_html", html_escaped(location));
-    scope.set("location", std::move(location));
-    keep(std::move(key), content{deployment->deployment_id, std::move(lib), std::move(answer.body),
+    append_html_escaped(scope.assign("location_html"), location);
+    scope.set("location", location);
+    keep(std::move(key), content{deployment->deployment_id, lib, std::move(answer.body),
                                  scope.now() + static_cast<telemetry::time_ns>(content_ttl_ns_)});
     renderer_.render(res, "redirect", scope, {}, 302, method == http::verb::head);
 }
@@ -156,6 +150,12 @@ void apps_script_platform::handle_echo(const request& req, template_scope& scope
         return;
     }
     echo_renderer_.render(res, "content", scope, it->second.body, 200, head);
+}
+
+const std::string& apps_script_platform::library_key(const std::string& deployment_id) {
+    auto it = library_keys_.find(deployment_id);
+    if (it == library_keys_.end()) it = library_keys_.emplace(deployment_id, apps_script_library_key(deployment_id)).first;
+    return it->second;
 }
 
 void apps_script_platform::keep(std::string key, content c) {

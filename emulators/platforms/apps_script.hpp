@@ -50,6 +50,8 @@ private:
     void handle_exec(const request& req, template_scope& scope, response& res);
     void handle_echo(const request& req, template_scope& scope, response& res);
     void keep(std::string key, content c);
+    // apps_script_library_key(), computed once per deployment (mutex_ held).
+    const std::string& library_key(const std::string& deployment_id);
 
     profile_renderer echo_renderer_;  // renderer_ is script.google.com's profile
     std::uint64_t content_ttl_ns_;
@@ -59,6 +61,7 @@ private:
     // Guarded by mutex_ (only handle() touches them).
     std::map<std::string, content, std::less<>> content_;
     std::deque<std::string> content_order_;  // keys, oldest first (a fixed TTL makes that expiry order too)
+    std::map<std::string, std::string, std::less<>> library_keys_;  // by deployment id
 };
 
 // The "lib" parameter of the echo URL for a deployment: "M" and 32 letters and digits, the same for the same

@@ -32,7 +32,7 @@ void cloud_functions_platform::handle(const std::string& host, const request& re
             if (auto f = h->second.find(name); f != h->second.end()) relay = f->second;
     }
     std::lock_guard lock(mutex_);
-    template_scope scope = new_scope(renderer_, host, req, &conn);
+    template_scope& scope = new_scope(renderer_, host, req, &conn);
     if (refuse_oversized(renderer_, req, scope, res)) return;
     if (!relay) {
         renderer_.render(res, "no_function", scope);

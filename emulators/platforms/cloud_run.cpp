@@ -14,7 +14,7 @@ bool cloud_run_platform::owns(const std::string& host, const request&) const { r
 void cloud_run_platform::handle(const std::string& host, const request& req, const connection_info& conn,
                                 response& res) {
     std::lock_guard lock(mutex_);
-    template_scope scope = new_scope(renderer_, host, req, &conn);
+    template_scope& scope = new_scope(renderer_, host, req, &conn);
     if (refuse_oversized(renderer_, req, scope, res)) return;
     auto service = services_.find(host);
     if (service == services_.end()) {  // owns() said no; the server should not have asked

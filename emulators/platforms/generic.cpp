@@ -44,7 +44,7 @@ void generic_platform_handler::handle(const std::string& host, const request& re
     std::lock_guard lock(mutex_);
     const site* s = find_site(host);
     const profile_renderer& renderer = s != nullptr ? *s->renderer : renderer_;
-    template_scope scope = new_scope(renderer, host, req, &conn);
+    template_scope& scope = new_scope(renderer, host, req, &conn);
     if (refuse_oversized(renderer, req, scope, res)) return;
     if (s == nullptr) {  // owns() said no; the server should not have asked
         renderer.render(res, "function_error", scope);

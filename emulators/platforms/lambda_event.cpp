@@ -148,4 +148,23 @@ std::string lambda_url_event(const request& req, const lambda_url_event_context&
     return out;
 }
 
+std::size_t lambda_url_event_size_bound(const request& req, const lambda_url_event_context& ctx) {
+    // JSON escaping writes at most six bytes for one ("\u00XX"); base64 writes fewer than two.
+    constexpr std::size_t escaped = 6;
+    // Member names, punctuation, the fixed values, Lambda's four headers, the time and timeEpoch: under 1 KB.
+    std::size_t n = 2048;
+    // The path twice (rawPath, http.path); the query raw and as parameters (decoding only shortens it, and each
+    // parameter of one byte or more adds at most six bytes of quotes and separators).
+    n += 4 * escaped * req.target().size();
+    // Each header (or the cookies it holds) once, and the User-Agent once more; quotes, separators and the comma of
+    // a repeated header in the slack.
+    for (const auto& field : req) n += 2 * (escaped * (field.name_string().size() + field.value().size()) + 8);
+    n += escaped * req.method_string().size();
+    n += 2 * escaped *
+         (ctx.account_id.size() + ctx.url_id.size() + ctx.domain_name.size() + ctx.request_id.size() +
+          ctx.trace_id.size() + ctx.source_ip.size());
+    n += escaped * req.body().size() + 8;
+    return n;
+}
+
 }  // namespace sclab::emulators::platforms

@@ -26,6 +26,11 @@ struct lambda_url_event_context {
 // or that is not valid UTF-8 is base64-encoded with isBase64Encoded true.
 std::string lambda_url_event(const request& req, const lambda_url_event_context& ctx);
 
+// At least lambda_url_event(req, ctx).size(), found in a pass over the header sizes without building the event:
+// the function URL builds the event only when this says it may be over the limit (or a test observes it), because
+// building it costs more than the rest of the request.
+std::size_t lambda_url_event_size_bound(const request& req, const lambda_url_event_context& ctx);
+
 // "12/Mar/2020:19:03:58 +0000", the requestContext.time form.
 std::string lambda_event_time(telemetry::time_ns t);
 

@@ -23,7 +23,7 @@ bool lambda_url_platform::owns(const std::string& host, const request&) const {
 void lambda_url_platform::handle(const std::string& host, const request& req, const connection_info& conn,
                                  response& res) {
     std::lock_guard lock(mutex_);
-    template_scope scope = new_scope(renderer_, host, req, &conn);
+    template_scope& scope = new_scope(renderer_, host, req, &conn);
     if (refuse_oversized(renderer_, req, scope, res)) return;
     auto function = functions_.find(host);
     if (function == functions_.end()) {
@@ -33,12 +33,15 @@ void lambda_url_platform::handle(const std::string& host, const request& req, co
     std::optional<lambda_url_parts> parts = parse_lambda_url_host(host);
     lambda_url_event_context ctx{"anonymous", parts->url_id, host, *scope.find("request_id"),
                                  *scope.find("trace_id"), conn.client_ip, scope.now()};
-    std::string event = lambda_url_event(req, ctx);
-    if (event.size() > renderer_.profile().limit("event_bytes")) {
-        renderer_.render(res, "too_large", scope);
-        return;
+    const std::uint64_t event_limit = renderer_.profile().limit("event_bytes");
+    if (observer_ || lambda_url_event_size_bound(req, ctx) > event_limit) {  // else it is surely under the limit
+        std::string event = lambda_url_event(req, ctx);
+        if (event.size() > event_limit) {
+            renderer_.render(res, "too_large", scope);
+            return;
+        }
+        if (observer_) observer_(event);
     }
-    if (observer_) observer_(event);
     serve_relay(renderer_, function->second, relay_call_for(req, target_path(req.target())), scope, res,
                 req.method() == http::verb::head);
 }

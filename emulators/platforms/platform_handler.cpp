@@ -1,5 +1,6 @@
 #include "emulators/platforms/platform_handler.hpp"
 
+#include <algorithm>
 
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
@@ -14,21 +15,28 @@ std::uint64_t header_bytes(const request& req) {
     return n;
 }
 
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    telemetry::append_xml_escaped(out, text);
-    return out;
-}
-
 // Cloudflare error pages print the time as "2023-12-08 15:07:00 UTC".
-std::string utc_time(telemetry::time_ns now) {
-    std::string out;
+void append_utc_time(std::string& out, telemetry::time_ns now) {
     telemetry::append_civil_seconds(out, now, '-');
     out.append(" UTC");
-    return out;
 }
 
 }  // namespace
+
+void append_html_escaped(std::string& out, std::string_view text) {
+    auto plain = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("-._~/:?=%+,;#@").find(c) != std::string_view::npos;
+    };
+    while (!text.empty()) {
+        const auto special = std::find_if_not(text.begin(), text.end(), plain);
+        const auto run = static_cast<std::size_t>(special - text.begin());
+        out.append(text.substr(0, run));
+        if (run == text.size()) break;
+        telemetry::append_xml_escaped(out, text.substr(run, 1));
+        text.remove_prefix(run + 1);
+    }
+}
 
 std::string_view target_path(std::string_view target) { return target.substr(0, target.find('?')); }
 
@@ -56,23 +64,36 @@ std::uint64_t platform_handler::body_limit(const std::string& host, const reques
 void platform_handler::too_large(const std::string& host, const request& header_only, response& res) const {
     std::lock_guard lock(mutex_);
     const profile_renderer& renderer = renderer_for(host);
-    template_scope scope = new_scope(renderer, host, header_only, nullptr);
+    template_scope& scope = new_scope(renderer, host, header_only, nullptr);
     renderer.render(res, "too_large", scope);
 }
 
-template_scope platform_handler::new_scope(const profile_renderer& renderer, const std::string& host,
-                                           const request& req, const connection_info* conn) const {
-    telemetry::time_ns now = clock_.now();
-    template_scope scope(random_, now);
+void platform_handler::set_times(template_scope& scope) const {
+    const telemetry::time_ns now = scope.now();
+    const telemetry::time_ns second = now / telemetry::ns_per_second - (now % telemetry::ns_per_second < 0 ? 1 : 0);
+    if (second != times_second_) {
+        date_.clear();
+        append_http_date(date_, now);
+        utc_time_.clear();
+        append_utc_time(utc_time_, now);
+        times_second_ = second;
+    }
+    scope.set("date", date_);
+    scope.set("utc_time", utc_time_);
+}
+
+template_scope& platform_handler::new_scope(const profile_renderer& renderer, const std::string& host,
+                                            const request& req, const connection_info* conn) const {
+    template_scope& scope = scope_;
+    scope.reset(clock_.now());
     std::string_view path = target_path(req.target());
-    scope.set("date", http_date(now));
-    scope.set("utc_time", utc_time(now));
+    set_times(scope);
     scope.set("host", host);
-    scope.set("method", std::string(req.method_string()));
-    scope.set("target", std::string(req.target()));
-    scope.set("path", std::string(path));
-    scope.set("path_html", html_escaped(path));
-    scope.set("client_ip", conn != nullptr ? conn->client_ip : std::string());
+    scope.set("method", req.method_string());
+    scope.set("target", req.target());
+    scope.set("path", path);
+    append_html_escaped(scope.assign("path_html"), path);
+    scope.set("client_ip", conn != nullptr ? std::string_view(conn->client_ip) : std::string_view());
     scope.set("connection", req.keep_alive() ? "keep-alive" : "close");
     add_host_values(host, scope);
     renderer.add_ids(scope);

@@ -2,12 +2,14 @@
 // standard request values its templates use, the profile's limits (413, and 414/431-style answers for the URL
 // and header limits when the profile sets them), and serving the relay with the platform's failure pages.
 //
-// Thread-safety: handle() and too_large() serialise on mutex_ (the random stream must be drawn in one order);
+// Thread-safety: handle() and too_large() serialise on mutex_ (the random stream must be drawn in one order, and
+// they share one template scope and the formatted Date);
 // platforms whose endpoints change at run time (deployments) guard their tables with their own mutex, because
 // the server calls owns() from any thread.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -40,10 +42,10 @@ protected:
     // Sets the platform's own values for `host` in a new scope (e.g. the generic platforms' Server header).
     virtual void add_host_values(const std::string& host, template_scope& scope) const;
 
-    // A scope with the standard values of this request, add_host_values() and `renderer`'s ids. Call with
-    // mutex_ held.
-    template_scope new_scope(const profile_renderer& renderer, const std::string& host, const request& req,
-                             const connection_info* conn) const;
+    // The platform's one scope, reset to the standard values of this request, add_host_values() and `renderer`'s
+    // ids. Call with mutex_ held; the scope is valid until the next call.
+    template_scope& new_scope(const profile_renderer& renderer, const std::string& host, const request& req,
+                              const connection_info* conn) const;
 
     // Answers with the profile's "uri_too_long" / "headers_too_large" / "too_large" response when the request is
     // over the profile's url_bytes, header_bytes or body_bytes limit (the server normally refuses an oversized body
@@ -65,7 +67,22 @@ protected:
     mutable std::mutex mutex_;
     mutable telemetry::seeded_random random_;  // declared before renderer_: the renderer draws its colo from it
     profile_renderer renderer_;
+
+private:
+    // Sets ${date} and ${utc_time}, formatted once per second of the clock (mutex_ held).
+    void set_times(template_scope& scope) const;
+
+    // Reused by every request (mutex_ held), so its values keep their buffers.
+    mutable template_scope scope_{random_, 0};
+    // The second date_ and utc_time_ were formatted for (none yet: no clock reads the lowest time_ns).
+    mutable telemetry::time_ns times_second_ = std::numeric_limits<telemetry::time_ns>::min();
+    mutable std::string date_, utc_time_;
 };
+
+// telemetry::append_xml_escaped (for HTML text and attributes), a run at a time: characters no XML escaping
+// touches (letters, digits, -._~/:?=%+,;#@) are appended in runs, and only the others go through it one by one.
+// Paths and URLs are mostly such runs, and it appends a character at a time.
+void append_html_escaped(std::string& out, std::string_view text);
 
 // The path of a request target without its query ("/a/b?x=1" -> "/a/b").
 std::string_view target_path(std::string_view target);

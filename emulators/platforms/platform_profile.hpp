@@ -119,6 +119,7 @@ public:
 private:
     struct compiled_header {
         std::string name;
+        http::field field;  // Beast's code for `name`, looked up once here rather than on every insert
         text_template value;
     };
     struct compiled_response {

@@ -19,25 +19,78 @@ constexpr std::string_view base64_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk
 constexpr std::string_view base64url_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t max_generated = 4096;  // a generator longer than this is a typo in the profile
 
-void append_drawn(std::string& out, telemetry::seeded_random& random, std::string_view alphabet, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) out.push_back(alphabet[random.uniform_int(0, alphabet.size() - 1)]);
+// `n` characters drawn uniformly from `Alphabet`. A template over the alphabet so its size is a constant at the
+// draw, and the characters are written in place rather than pushed one by one: templates draw hundreds per
+// response (a Worker's NEL signature alone is 176).
+template <const std::string_view& Alphabet>
+void append_drawn(std::string& out, telemetry::seeded_random& random, std::size_t n) {
+    const std::size_t from = out.size();
+    out.resize(from + n);
+    char* p = out.data() + from;
+    for (std::size_t i = 0; i < n; ++i) p[i] = Alphabet[random.uniform_int(0, Alphabet.size() - 1)];
+}
+
+// Base64 characters with + and / percent-encoded, as in a query string.
+void append_drawn_percent_encoded(std::string& out, telemetry::seeded_random& random, std::size_t n) {
+    const std::size_t from = out.size();
+    out.resize(from + 3 * n);  // the longest it can be; cut to what was written
+    char* p = out.data() + from;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = base64_chars[random.uniform_int(0, base64_chars.size() - 1)];
+        if (c == '+' || c == '/') {
+            *p++ = '%';
+            *p++ = '2';
+            *p++ = c == '+' ? 'B' : 'F';
+        } else {
+            *p++ = c;
+        }
+    }
+    out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 }  // namespace
 
-void template_scope::set(std::string_view name, std::string value) {
-    for (auto& [n, v] : values_) {
-        if (n == name) {
-            v = std::move(value);
-            return;
+void template_scope::reset(telemetry::time_ns now) {
+    now_ = now;
+    next_ = 0;
+    for (value& v : values_) v.present = false;
+}
+
+template_scope::value* template_scope::slot(std::string_view name) {
+    if (next_ < values_.size() && values_[next_].name == name) return &values_[next_++];
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+        if (values_[i].name == name) {
+            next_ = i + 1;
+            return &values_[i];
         }
     }
-    values_.emplace_back(std::string(name), std::move(value));
+    return nullptr;
+}
+
+void template_scope::set(std::string_view name, std::string_view text) {
+    if (value* v = slot(name)) {
+        v->text.assign(text);
+        v->present = true;
+    } else {
+        values_.push_back(value{std::string(name), std::string(text), true});  // copies `text` before values_ grows
+        next_ = values_.size();
+    }
+}
+
+std::string& template_scope::assign(std::string_view name) {
+    value* v = slot(name);
+    if (v == nullptr) {
+        v = &values_.emplace_back(value{std::string(name), {}, false});
+        next_ = values_.size();
+    }
+    v->present = true;
+    v->text.clear();
+    return v->text;
 }
 
 const std::string* template_scope::find(std::string_view name) const {
-    for (const auto& [n, v] : values_)
-        if (n == name) return &v;
+    for (const value& v : values_)
+        if (v.present && v.name == name) return &v.text;
     return nullptr;
 }
 
@@ -101,20 +154,13 @@ void text_template::render(std::string& out, template_scope& scope) const {
         case part::value:
             if (const std::string* v = scope.find(s.text)) out.append(*v);
             break;
-        case part::hex: out.append(scope.random().hex(s.count)); break;
-        case part::alnum: append_drawn(out, scope.random(), lower_alnum, s.count); break;
-        case part::upper: append_drawn(out, scope.random(), upper_alnum, s.count); break;
-        case part::digits: append_drawn(out, scope.random(), decimal, s.count); break;
-        case part::b64: append_drawn(out, scope.random(), base64_chars, s.count); break;
-        case part::b64url: append_drawn(out, scope.random(), base64url_chars, s.count); break;
-        case part::b64pct:
-            for (std::size_t i = 0; i < s.count; ++i) {
-                char c = base64_chars[scope.random().uniform_int(0, base64_chars.size() - 1)];
-                if (c == '+') out.append("%2B");
-                else if (c == '/') out.append("%2F");
-                else out.push_back(c);
-            }
-            break;
+        case part::hex: scope.random().append_hex(out, s.count); break;
+        case part::alnum: append_drawn<lower_alnum>(out, scope.random(), s.count); break;
+        case part::upper: append_drawn<upper_alnum>(out, scope.random(), s.count); break;
+        case part::digits: append_drawn<decimal>(out, scope.random(), s.count); break;
+        case part::b64: append_drawn<base64_chars>(out, scope.random(), s.count); break;
+        case part::b64url: append_drawn<base64url_chars>(out, scope.random(), s.count); break;
+        case part::b64pct: append_drawn_percent_encoded(out, scope.random(), s.count); break;
         case part::uuid: out.append(control::random_uuid(scope.random())); break;
         case part::epoch_hex: {
             static constexpr char digits[] = "0123456789abcdef";
@@ -135,13 +181,18 @@ std::vector<std::string> text_template::names() const {
 }
 
 std::string http_date(telemetry::time_ns t) {
+    std::string out;
+    out.reserve(29);
+    append_http_date(out, t);
+    return out;
+}
+
+void append_http_date(std::string& out, telemetry::time_ns t) {
     static constexpr std::string_view days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // 1970-01-01 was a Thursday
     telemetry::civil_time c = telemetry::to_civil(t);
     std::int64_t day_number = t / 86'400'000'000'000;
     if (t < 0 && t % 86'400'000'000'000 != 0) --day_number;
     std::int64_t weekday = ((day_number % 7) + 7) % 7;
-    std::string out;
-    out.reserve(29);
     out.append(days[weekday]).append(", ");
     telemetry::append_two_digits(out, c.day);
     out.append(" ").append(telemetry::month_abbreviation(c.month)).append(" ");
@@ -153,7 +204,6 @@ std::string http_date(telemetry::time_ns t) {
     out.push_back(':');
     telemetry::append_two_digits(out, c.second);
     out.append(" GMT");
-    return out;
 }
 
 }  // namespace sclab::emulators::platforms

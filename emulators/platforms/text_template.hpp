@@ -26,23 +26,44 @@
 namespace sclab::emulators::platforms {
 
 // The values templates may name for one request, with the generator state they draw from. Lookups are linear:
-// a scope holds a few dozen short values.
+// a scope holds a few dozen short values. A platform keeps one scope and reset()s it for each request: the values
+// keep their buffers, so a warm scope sets and renders without allocating.
 class template_scope {
 public:
     template_scope(telemetry::seeded_random& random, telemetry::time_ns now) : random_(random), now_(now) {}
+    // Platforms hold scopes by reference (platform_handler::new_scope); a copy would be a bug.
+    template_scope(const template_scope&) = delete;
+    template_scope& operator=(const template_scope&) = delete;
 
+    // Forgets every value (keeping the buffers) and moves the scope to time `now`.
+    void reset(telemetry::time_ns now);
     // Sets or replaces `name`.
-    void set(std::string_view name, std::string value);
+    void set(std::string_view name, std::string_view value);
+    // Sets `name` to the empty string and returns it, for the caller to append the value to. The reference is
+    // valid until the next set() or assign() of a name the scope does not hold yet.
+    std::string& assign(std::string_view name);
     // Null when the scope has no such value.
     const std::string* find(std::string_view name) const;
+
+    // A buffer to render into before set(): a value's template may name the value itself (its earlier value).
+    std::string& scratch() { return scratch_; }
 
     telemetry::seeded_random& random() { return random_; }
     telemetry::time_ns now() const { return now_; }
 
 private:
+    struct value {
+        std::string name;
+        std::string text;
+        bool present = false;  // false: forgotten by reset(), the buffer kept for reuse
+    };
+    value* slot(std::string_view name);
+
     telemetry::seeded_random& random_;
     telemetry::time_ns now_;
-    std::vector<std::pair<std::string, std::string>> values_;
+    std::vector<value> values_;
+    std::size_t next_ = 0;  // where slot() looks first: a platform sets its values in the same order every request
+    std::string scratch_;
 };
 
 class text_template {
@@ -81,5 +102,6 @@ private:
 
 // The HTTP Date header form (RFC 9110 IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string http_date(telemetry::time_ns t);
+void append_http_date(std::string& out, telemetry::time_ns t);
 
 }  // namespace sclab::emulators::platforms

@@ -63,7 +63,7 @@ void workers_dev_platform::handle(const std::string& host, const request& req, c
     std::optional<site> s = find_site(host);
     std::lock_guard lock(mutex_);
     const profile_renderer& renderer = renderer_for(host);
-    template_scope scope = new_scope(renderer, host, req, &conn);
+    template_scope& scope = new_scope(renderer, host, req, &conn);
     if (refuse_oversized(renderer, req, scope, res)) return;
     if (!s || s->kind == site_kind::unknown_worker) {  // removed between owns() and now, or never deployed
         renderer.render(res, "no_worker", scope);

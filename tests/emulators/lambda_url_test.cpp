@@ -174,5 +174,36 @@ TEST(LambdaEvent, BinaryBodiesAreBase64Encoded) {
     EXPECT_EQ(e["isBase64Encoded"], true);
 }
 
+// The platform skips building the event when lambda_url_event_size_bound() is under the limit, so the bound
+// must never be below the real size: checked on requests made of what grows most when JSON-escaped (control
+// characters, quotes), cookies, repeated headers, many one-byte query parameters, binary and text bodies.
+TEST(LambdaEvent, SizeBoundIsNeverBelowTheEventSize) {
+    telemetry::seeded_random random(99);
+    const std::string worst = std::string("\x01\"\\\x7f\xc3\xa9", 6) + "a=&;%2B+ ";
+    auto text = [&](std::size_t max) {
+        std::string out;
+        for (std::size_t i = random.uniform_int(0, max); i > 0; --i) out.push_back(worst[random.uniform_int(0, worst.size() - 1)]);
+        return out;
+    };
+    for (int round = 0; round < 2000; ++round) {
+        std::string target = "/" + text(40);
+        if (random.bernoulli(0.7)) {
+            target += "?";
+            for (std::size_t p = random.uniform_int(0, 12); p > 0; --p) target += (random.bernoulli(0.5) ? "a" : "b=") + text(3) + "&";
+        }
+        request req(random.bernoulli(0.5) ? http::verb::get : http::verb::post, target, 11);
+        for (std::size_t h = random.uniform_int(0, 6); h > 0; --h)
+            req.insert(random.bernoulli(0.3) ? "Cookie" : (random.bernoulli(0.5) ? "X-Repeat" : "X-" + std::to_string(h)),
+                       text(30));
+        req.set(http::field::user_agent, text(20));
+        req.set(http::field::content_type, random.bernoulli(0.5) ? "text/plain" : "application/octet-stream");
+        req.body() = text(200);
+        const std::string id = text(10), trace = text(10);
+        const lambda_url_event_context ctx{"anonymous", "abc", poller_host, id, trace, "10.20.30.40", fixed_time};
+        const std::string event = lambda_url_event(req, ctx);
+        ASSERT_GE(lambda_url_event_size_bound(req, ctx), event.size()) << event;
+    }
+}
+
 }  // namespace
 }  // namespace sclab::emulators::platforms

@@ -1,7 +1,13 @@
 // Credentials never reach a log in clear: tokens in URLs and known lab secrets are replaced by REDACTED.
 #include "emulators/log_redaction.hpp"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "telemetry/random.hpp"
 
 namespace sclab::emulators {
 namespace {
@@ -44,6 +50,46 @@ TEST(SecretScrubber, LongestSecretWins) {
     std::string text = "x abcdefgh-ijkl y";
     s.scrub(text);
     EXPECT_EQ(text, "x REDACTED y");
+}
+
+// The scrubber's own search is word-at-a-time; this is the plain one it must agree with.
+std::string scrubbed_the_plain_way(std::string text, std::vector<std::string> secrets, std::size_t from) {
+    std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    for (const std::string& secret : secrets)
+        for (std::size_t at = text.find(secret, from); at != std::string::npos; at = text.find(secret, at)) {
+            text.replace(at, secret.size(), redacted_marker);
+            at += redacted_marker.size();
+        }
+    return text;
+}
+
+TEST(SecretScrubber, AgreesWithAPlainSearchAtEveryPositionAndLength) {
+    // Secrets that share first and last bytes with the filler and with each other, planted at every alignment,
+    // overlapping, cut short and at both ends of texts from 0 to 80 bytes.
+    const std::vector<std::string> secrets = {"sclab-token-s", "s-secret-s", "ssssssss", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"};
+    const secret_scrubber scrubber(secrets);
+    const std::string filler = "s-sclab-tokens-wJ/Y ssss";
+    telemetry::seeded_random random(7);
+    int replaced = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        const std::size_t length = random.uniform_int(0, 80);
+        while (text.size() < length) {
+            if (random.bernoulli(0.3)) {
+                const std::string& s = secrets[random.uniform_int(0, secrets.size() - 1)];
+                text += random.bernoulli(0.8) ? s : s.substr(0, random.uniform_int(1, s.size() - 1));
+            } else {
+                text.push_back(filler[random.uniform_int(0, filler.size() - 1)]);
+            }
+        }
+        const std::size_t from = random.bernoulli(0.5) ? 0 : random.uniform_int(0, text.size());
+        std::string expected = scrubbed_the_plain_way(text, secrets, from);
+        std::string actual = text;
+        scrubber.scrub(actual, from);
+        ASSERT_EQ(actual, expected) << "text \"" << text << "\" from " << from;
+        replaced += actual != text;
+    }
+    EXPECT_GT(replaced, 5000);  // the texts did hold secrets
 }
 
 }  // namespace

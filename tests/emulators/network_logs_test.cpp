@@ -250,6 +250,7 @@ TEST(NetworkLogs, SensorsRecordInTheirOwnWay) {
     }
     if (auto leef = read_one("leef", event_kind::http_request)) {
         EXPECT_EQ(leef->network.action, "TCP_MISS");
+        EXPECT_EQ(leef->time, request.time);  // Squid's completion time (the log before) does not carry over
     }
     if (auto panos = read_one("panos-traffic", event_kind::network_session)) {
         // PAN-OS times have whole seconds.
@@ -272,6 +273,32 @@ TEST(NetworkLogs, SensorsRecordInTheirOwnWay) {
     ASSERT_EQ(ecs.size(), 1u);
     EXPECT_EQ(ecs[0].time, request.time);
     EXPECT_EQ(ecs[0].network.action, "");
+}
+
+// emit() builds the sensors' records in one scratch event per thread: nothing of one event may reach the next.
+TEST(NetworkLogs, EachRecordStartsFromItsOwnEvent) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    event denied = request_event(1);
+    denied.network.action = "TCP_DENIED";
+    denied.network.duration = 5'000'000'000;
+    logs.emit(denied);
+    event plain = request_event(2, "");  // no run id, no action, no duration
+    plain.network.duration.reset();
+    logs.emit(plain);
+    logs.close();
+    const std::string squid_path = logs.path_of("squid", event_kind::http_request);
+    if (squid_path.empty()) GTEST_SKIP() << "no squid writer in this build";
+    auto squid = read_back("squid", squid_path);
+    ASSERT_EQ(squid.size(), 2u);
+    EXPECT_EQ(squid[0].network.action, "TCP_DENIED");
+    EXPECT_EQ(squid[0].time, denied.time + 5'000'000'000);
+    EXPECT_EQ(squid[1].network.action, "TCP_MISS");
+    EXPECT_EQ(squid[1].time, plain.time);
+    auto ecs = read_back("ecs-json", logs.path_of("ecs-json", event_kind::http_request));
+    ASSERT_EQ(ecs.size(), 2u);
+    EXPECT_EQ(ecs[0].run_id, "run-1");
+    EXPECT_EQ(ecs[1].run_id, "");
 }
 
 TEST(NetworkLogs, ReportsMissingFormatsOnceAndSkipsThem) {

@@ -49,6 +49,38 @@ TEST(TextTemplate, PercentEncodedBase64HasNoRawPlusOrSlash) {
     EXPECT_NE(out.find("%2F"), std::string::npos);
 }
 
+// The generators draw exactly as one uniform_int per character over the alphabet (the same seed must give the
+// same ids in every version, whatever the drawing code looks like).
+TEST(TextTemplate, GeneratorsDrawOneUniformIntPerCharacter) {
+    const std::vector<std::pair<std::string, std::string_view>> alphabets = {
+        {"alnum", "abcdefghijklmnopqrstuvwxyz0123456789"},
+        {"upper", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        {"digits", "0123456789"},
+        {"b64", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"},
+        {"b64url", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"},
+    };
+    for (const auto& [name, alphabet] : alphabets) {
+        telemetry::seeded_random drawn(11), reference(11);
+        template_scope scope(drawn, 0);
+        std::string expected = "x";
+        for (int i = 0; i < 300; ++i) expected.push_back(alphabet[reference.uniform_int(0, alphabet.size() - 1)]);
+        EXPECT_EQ(compile("x${" + name + ":300}").render(scope), expected) << name;
+    }
+    telemetry::seeded_random drawn(12), reference(12);
+    template_scope scope(drawn, 0);
+    std::string expected;
+    for (int i = 0; i < 300; ++i) {
+        char c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[reference.uniform_int(0, 63)];
+        expected += c == '+' ? "%2B" : c == '/' ? "%2F" : std::string(1, c);
+    }
+    std::uint64_t bits = 0;  // hex: sixteen digits from each 64-bit draw, lowest nibble first
+    for (int i = 0; i < 37; ++i, bits >>= 4) {
+        if (i % 16 == 0) bits = reference.next_u64();
+        expected.push_back("0123456789abcdef"[bits & 15]);
+    }
+    EXPECT_EQ(compile("${b64pct:300}${hex:37}").render(scope), expected);
+}
+
 TEST(TextTemplate, ErrorsNameThePathAndTheProblem) {
     auto message = [](std::string_view text) {
         try {

@@ -88,6 +88,22 @@ TEST(AccessEvent, PlatformRequestIdsInOrderOfPreference) {
               "5a0f2a0e-0000-4000-8000-000000000000");
 }
 
+TEST(AccessEvent, PlatformRequestIdNamesAreCaseInsensitiveAndTheFirstOfARepeatWins) {
+    request req(http::verb::get, "/", 11);
+    response res(http::status::ok, 11);
+    res.insert("x-request-id", "generic-1");
+    res.insert("cf-ray", "1111111111111111-LHR");
+    res.insert("CF-RAY", "2222222222222222-LHR");
+    res.insert("APIGW-REQUESTID", "Xy1Zw2Ab3Cd4Ef=");
+    EXPECT_EQ(access_event(sample_connection(), "h", req, res, {}).http.request_id, "Xy1Zw2Ab3Cd4Ef=");
+    res.erase("apigw-requestid");
+    EXPECT_EQ(access_event(sample_connection(), "h", req, res, {}).http.request_id, "1111111111111111-LHR");
+    res.erase("cf-ray");
+    EXPECT_EQ(access_event(sample_connection(), "h", req, res, {}).http.request_id, "generic-1");
+    res.insert("x-amzn-requestid-extra", "not-an-id");  // a longer name that starts the same is another header
+    EXPECT_EQ(access_event(sample_connection(), "h", req, res, {}).http.request_id, "generic-1");
+}
+
 TEST(ConnectionEvent, RealByteAndPacketCountsAndDuration) {
     connection_facts f;
     f.closed_at = sample_connection().connected_at + 2'500'000'000;
