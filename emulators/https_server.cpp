@@ -77,8 +77,7 @@ private:
         }
         if (context_.registry.size() >= context_.limits.max_connections) {
             context_.refused.fetch_add(1);
-            error_code ignored;
-            socket.close(ignored);
+            record_refused(socket);
             report_throttled("connection cap reached (" + std::to_string(context_.limits.max_connections) +
                              " open): new connections are closed at once (--max-connections)");
         } else {
@@ -91,6 +90,22 @@ private:
             }
         }
         accept();
+    }
+
+    // A refused connection still crossed the network: the firewall and flow logs get their record of it.
+    void record_refused(tls_socket::socket_type& socket) {
+        connection_info conn = describe_connection(socket, context_);
+        connection_facts facts;
+        facts.refused_at_cap = true;
+        facts.closed_at = conn.connected_at;
+        facts.segments = read_tcp_segment_counts(socket.native_handle());
+        error_code ignored;
+        socket.close(ignored);
+        try {
+            context_.sink.emit(connection_event(conn, facts));
+        } catch (const std::exception& e) {
+            report_throttled(std::string("cannot record a connection: ") + e.what());
+        }
     }
 
     // At most one line every 10 seconds: a flood must not become a flood of log lines.

@@ -108,28 +108,33 @@ bool connection_registry::wait_until_empty(std::chrono::steady_clock::time_point
     return emptied_.wait_until(lock, deadline, [this] { return sessions_.empty(); });
 }
 
+connection_info describe_connection(const tls_socket::socket_type& socket, session_context& context) {
+    connection_info conn;
+    error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    if (!ec) {
+        conn.client_ip = address_text(remote.address());
+        conn.client_port = remote.port();
+    }
+    auto local = socket.local_endpoint(ec);
+    if (!ec) {
+        conn.local_ip = address_text(local.address());
+        conn.local_port = local.port();
+    }
+    conn.connection_id = context.next_connection_id.fetch_add(1);
+    conn.connected_at = context.clock.now();
+    return conn;
+}
+
 // ---- https_session --------------------------------------------------------------------------------------
 
 https_session::https_session(tls_socket::socket_type&& socket, session_context& context)
     : context_(context),
+      conn_(describe_connection(socket, context)),
       tls_(std::move(socket), context.tls.native_handle()),
       timer_(tls_.get_executor()),
       buffer_(context.limits.header_limit + read_slack_bytes),
       connected_steady_(std::chrono::steady_clock::now()) {
-    error_code ec;
-    auto& sock = tls_.socket();
-    auto remote = sock.remote_endpoint(ec);
-    if (!ec) {
-        conn_.client_ip = address_text(remote.address());
-        conn_.client_port = remote.port();
-    }
-    auto local = sock.local_endpoint(ec);
-    if (!ec) {
-        conn_.local_ip = address_text(local.address());
-        conn_.local_port = local.port();
-    }
-    conn_.connection_id = context_.next_connection_id.fetch_add(1);
-    conn_.connected_at = context_.clock.now();
     tls_server_context::set_connection_address(tls_.native_handle(), &conn_.local_ip);
 }
 

@@ -71,6 +71,9 @@ struct session_context {
     std::atomic<bool> shutting_down{false};
 };
 
+// The endpoints, id and start time of a connection just accepted (shared by sessions and refused connections).
+connection_info describe_connection(const tls_socket::socket_type& socket, session_context& context);
+
 class https_session : public std::enable_shared_from_this<https_session> {
 public:
     https_session(tls_socket::socket_type&& socket, session_context& context);
@@ -115,6 +118,7 @@ private:
     void on_timer(boost::system::error_code ec, std::uint64_t generation);
 
     session_context& context_;
+    connection_info conn_;  // before tls_: made from the socket before tls_ takes it
     tls_socket tls_;
     boost::asio::basic_waitable_timer<std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
                                       tls_socket::executor_type>
@@ -125,7 +129,6 @@ private:
     bool timer_armed_ = false;
 
     boost::beast::flat_buffer buffer_;
-    connection_info conn_;
     std::chrono::steady_clock::time_point connected_steady_;
 
     phase phase_ = phase::handshake;

@@ -36,10 +36,12 @@ void as_panos(event& e) {
     if (e.extra_value("session_end_reason").empty()) e.set_extra("session_end_reason", "tcp-fin");
 }
 
-// Zeek: conn_state SF (set up and closed normally; the server closes with FIN on every path) and a uid in
-// Zeek's shape, "C" and 17 base62 characters, derived from the connection.
+// Zeek: conn_state SF (set up and closed normally; the server closes with FIN on every path but one), RSTR for
+// a connection the server reset (refused at the connection cap), and a uid in Zeek's shape, "C" and 17 base62
+// characters, derived from the connection.
 void as_zeek(event& e) {
-    if (e.network.action.empty()) e.network.action = "SF";
+    if (e.network.action.empty())
+        e.network.action = e.extra_value("session_end_reason") == "tcp-rst-from-server" ? "RSTR" : "SF";
     static constexpr char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     std::uint64_t a = telemetry::stable_hash(std::to_string(e.time) + "/" + e.network.session_id);
     std::uint64_t b = telemetry::stable_hash(e.network.session_id + "/" + std::to_string(e.time));

@@ -141,6 +141,9 @@ event connection_event(const connection_info& conn, const connection_facts& fact
     }
     n.duration = facts.closed_at > conn.connected_at ? facts.closed_at - conn.connected_at : 0;
     n.session_id = std::to_string(conn.connection_id);
+    // Closing a socket with the ClientHello unread makes the kernel answer with a reset: what a firewall in front
+    // of the server records as the session's end.
+    if (facts.refused_at_cap) e.set_extra("session_end_reason", "tcp-rst-from-server");
     return e;
 }
 

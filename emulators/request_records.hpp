@@ -36,6 +36,7 @@ struct connection_facts {
     bool tls_established = false;
     std::string first_host;               // routing host of the first request, when there was one
     std::uint64_t requests = 0;
+    bool refused_at_cap = false;          // closed at once, unread, because the connection cap was reached
 };
 
 telemetry::event connection_event(const connection_info& conn, const connection_facts& facts);

@@ -293,6 +293,12 @@ TEST(HttpsServer, ConnectionCapClosesConnectionsBeyondIt) {
     EXPECT_EQ(f.server->stats().active, 3u);
     EXPECT_THROW(tls_test_client(f.port(), f.ca_pem(), "a.b.workers.dev"), boost::system::system_error);
     EXPECT_EQ(f.server->stats().refused, 1u);
+    // The refused connection has its connection record, ended by the server's reset; the others are still open.
+    auto sessions = f.recorded.of_kind(telemetry::event_kind::network_session);
+    ASSERT_EQ(sessions.size(), 1u);
+    EXPECT_EQ(sessions[0].extra_value("session_end_reason"), "tcp-rst-from-server");
+    EXPECT_EQ(sessions[0].network.source.ip, "127.0.0.1");
+    EXPECT_EQ(sessions[0].network.bytes_received.value_or(99), 0u);
     for (auto& c : clients) EXPECT_EQ(c->get("/still-served").result_int(), 200);
 
     clients.pop_back();  // one leaves: room for one more

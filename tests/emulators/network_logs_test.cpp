@@ -275,6 +275,26 @@ TEST(NetworkLogs, SensorsRecordInTheirOwnWay) {
     EXPECT_EQ(ecs[0].network.action, "");
 }
 
+// A connection the server reset (refused at the connection cap) ends as a reset in both flow logs; the next,
+// ordinary connection does not inherit it.
+TEST(NetworkLogs, AServerResetIsRecordedAsSuchByPanosAndZeek) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    event reset = connection_record(8);
+    reset.set_extra("session_end_reason", "tcp-rst-from-server");
+    logs.emit(reset);
+    logs.emit(connection_record(9));
+    logs.close();
+    auto panos = read_back("panos-traffic", logs.path_of("panos-traffic", event_kind::network_session));
+    ASSERT_EQ(panos.size(), 2u);
+    EXPECT_EQ(panos[0].extra_value("session_end_reason"), "tcp-rst-from-server");
+    EXPECT_EQ(panos[1].extra_value("session_end_reason"), "tcp-fin");
+    auto zeek = read_back("zeek-conn", logs.path_of("zeek-conn", event_kind::network_session));
+    ASSERT_EQ(zeek.size(), 2u);
+    EXPECT_EQ(zeek[0].network.action, "RSTR");
+    EXPECT_EQ(zeek[1].network.action, "SF");
+}
+
 // emit() builds the sensors' records in one scratch event per thread: nothing of one event may reach the next.
 TEST(NetworkLogs, EachRecordStartsFromItsOwnEvent) {
     temp_dir dir;
