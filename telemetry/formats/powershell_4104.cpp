@@ -9,12 +9,15 @@
 // logging turned on; such a Level travels in extra "System.Level".
 //
 // ScriptBlockText holds any text, newlines included: they are written as character references (&#10;), which
-// every XML reader decodes, so the record stays one line. (A real forwarder writes them raw, across lines.)
+// every XML reader decodes, so the record stays one line. (A real forwarder writes them raw, across lines; the
+// reader takes those too, in any export layout: see windows_event_xml_splitter.hpp. Raw CR LF reads as LF, as
+// in any XML parser.)
 #include <array>
 #include <limits>
 
 #include "telemetry/format.hpp"
 #include "telemetry/formats/windows_event_xml.hpp"
+#include "telemetry/formats/windows_event_xml_reader.hpp"
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
 
@@ -122,7 +125,7 @@ event retain_powershell(const event& e) {
 }
 
 std::unique_ptr<event_reader> open_powershell_reader(const std::string& path, const read_options& options) {
-    return std::make_unique<line_event_reader>(path, options, std::make_unique<powershell_parser>());
+    return std::make_unique<wx::event_xml_reader>(path, options, std::make_unique<powershell_parser>());
 }
 std::unique_ptr<event_writer> open_powershell_writer(output_file& out) {
     return std::make_unique<powershell_writer>(out);
@@ -133,7 +136,8 @@ std::unique_ptr<event_writer> open_powershell_writer(output_file& out) {
 const format_info& powershell_4104_format() {
     static const format_info info{
         .name = "powershell-4104",
-        .description = "PowerShell script block logging (Event ID 4104) as Splunk XmlWinEventLog, one <Event> per line",
+        .description = "PowerShell script block logging (Event ID 4104) as Splunk XmlWinEventLog, one <Event> per line"
+                       " (reads any export layout)",
         .kinds = kinds_of({event_kind::script_block}),
         .open_reader = open_powershell_reader,
         .open_writer = open_powershell_writer,

@@ -1,6 +1,8 @@
 // Sysmon events as Splunk indexes them (sourcetype XmlWinEventLog, FIDELITY.md §3): one <Event> per line with
-// single-quoted attributes. Carries EID 1 (process_creation), 3 (network_connection), 11 (file_creation) and
-// 22 (dns_query), each with its EventData fields in Sysmon's own order.
+// single-quoted attributes. The reader also takes real exports in any line layout (wevtutil, Event Viewer,
+// Get-WinEvent ToXml: see windows_event_xml_splitter.hpp). Carries EID 1 (process_creation), 3
+// (network_connection), 11 (file_creation) and 22 (dns_query), each with its EventData fields in Sysmon's own
+// order.
 //
 // Mapping decisions (the model's comments say why each field exists):
 //  - TimeCreated SystemTime (100 ns) is event.time: it is what Splunk takes as _time. UtcTime is written from
@@ -15,6 +17,7 @@
 
 #include "telemetry/format.hpp"
 #include "telemetry/formats/windows_event_xml.hpp"
+#include "telemetry/formats/windows_event_xml_reader.hpp"
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
 
@@ -460,7 +463,7 @@ event retain_sysmon(const event& e) {
 }
 
 std::unique_ptr<event_reader> open_sysmon_reader(const std::string& path, const read_options& options) {
-    return std::make_unique<line_event_reader>(path, options, std::make_unique<sysmon_parser>());
+    return std::make_unique<wx::event_xml_reader>(path, options, std::make_unique<sysmon_parser>());
 }
 std::unique_ptr<event_writer> open_sysmon_writer(output_file& out) { return std::make_unique<sysmon_writer>(out); }
 
@@ -469,7 +472,8 @@ std::unique_ptr<event_writer> open_sysmon_writer(output_file& out) { return std:
 const format_info& sysmon_xml_format() {
     static const format_info info{
         .name = "sysmon-xml",
-        .description = "Sysmon EID 1, 3, 11, 22 as Splunk XmlWinEventLog, one <Event> per line",
+        .description =
+            "Sysmon EID 1, 3, 11, 22 as Splunk XmlWinEventLog, one <Event> per line (reads any export layout)",
         .kinds = kinds_of({event_kind::process_creation, event_kind::network_connection, event_kind::dns_query,
                            event_kind::file_creation}),
         .open_reader = open_sysmon_reader,

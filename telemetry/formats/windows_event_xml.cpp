@@ -1,5 +1,6 @@
 #include "telemetry/formats/windows_event_xml.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "telemetry/input_error.hpp"
@@ -65,8 +66,15 @@ class cursor {
 public:
     explicit cursor(std::string_view text) : s_(text) {}
 
+    // The place in the event: a column when it is one line, else the line within the event too (the reader
+    // reports the line the event starts on).
     [[noreturn]] void fail(const std::string& what) const {
-        throw record_error(what + " (column " + std::to_string(p_ + 1) + ")");
+        const std::string_view before = s_.substr(0, std::min(p_, s_.size()));
+        const std::size_t last_nl = before.rfind('\n');
+        if (last_nl == std::string_view::npos) throw record_error(what + " (column " + std::to_string(p_ + 1) + ")");
+        const auto event_line = std::count(before.begin(), before.end(), '\n') + 1;
+        throw record_error(what + " (line " + std::to_string(event_line) + " of the event, column " +
+                           std::to_string(p_ - last_nl) + ")");
     }
     void skip_space() {
         while (p_ < s_.size() && is_space(s_[p_])) ++p_;
@@ -399,7 +407,9 @@ void scan_event(std::string_view line, scanned_event& out) {
     c.skip_space();
     if (c.eat("<RenderingInfo")) c.skip_past("</RenderingInfo>");  // the rendered message: not data
     c.skip_space();
-    if (!c.eat("</Event>")) c.fail("expected </Event>");
+    if (!c.eat("</Event")) c.fail("expected </Event>");
+    c.skip_space();
+    if (!c.eat(">")) c.fail("expected '>' closing </Event>");
     c.skip_space();
     if (!c.at_end()) c.fail("unexpected text after </Event>");
 }

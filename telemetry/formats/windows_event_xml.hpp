@@ -72,7 +72,8 @@ private:
     std::deque<std::string> name_text_;
 };
 
-// Scans one line holding one event (surrounding whitespace allowed). Throws record_error on anything that is
+// Scans the text of one event (surrounding whitespace allowed; it may span lines, see
+// windows_event_xml_splitter.hpp). Throws record_error on anything that is
 // not this shape: not an <Event>, a bad number or time in <System>, a missing Provider/EventID/TimeCreated/
 // Computer, unclosed elements, text after </Event>.
 void scan_event(std::string_view line, scanned_event& out);

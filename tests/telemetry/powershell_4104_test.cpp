@@ -9,6 +9,7 @@
 #include "format_samples.hpp"
 #include "telemetry/format.hpp"
 #include "test_files.hpp"
+#include "windows_event_samples.hpp"
 
 namespace sclab::telemetry {
 namespace {
@@ -174,7 +175,8 @@ TEST(powershell_4104, malformed_records_give_a_reason) {
              "'MessageTotal' is not a number up to 4294967295"},
             {replaced(good, "&#10;$u", "&#xZZ;$u"), "'ScriptBlockText' holds a bad character reference"},
             {replaced(good, "ProcessID='7312'", "ProcessID=\"7312'"), "'<' in the value of attribute ProcessID"},
-            {replaced(good, "</Event>", "</Event"), "expected </Event>"},
+            {replaced(good, "</Event>", "</Event"), "expected '>' closing </Event>"},
+            {replaced(good, "</Event>", "</Even>"), "truncated event"},
         });
 }
 
@@ -195,10 +197,47 @@ TEST(powershell_4104, strict_and_lenient_and_blank_lines) {
 }
 
 TEST(powershell_4104, mutated_samples_are_read_or_rejected_never_crash) {
-    testing::expect_mutations_read_or_rejected(powershell(),
+    testing::expect_event_mutations_read_or_rejected(powershell(),
                                                {testing::read_file(sample_path("powershell_4104.xml")),
                                                 testing::read_file(sample_path("powershell_4104_windows_export.xml"))},
                                                3000, 78);
+}
+
+// Get-WinEvent ... | ForEach-Object { $_.ToXml() } > file: the script's own CR LF line breaks raw inside
+// ScriptBlockText (the record spans 7 lines), CRLF between records, the second record pretty-printed.
+TEST(powershell_4104, reads_get_winevent_toxml_with_a_script_over_many_lines) {
+    const auto got = read_events(powershell(), sample_path("powershell_4104_get_winevent.xml"));
+    ASSERT_EQ(got.size(), 2u);
+    const event expected = beacon_script_block();  // CR LF reads as LF, as in any XML parser
+    EXPECT_EQ(expected, got[0]) << testing::diff_events(expected, got[0]);
+    EXPECT_EQ(std::count(got[0].script.text.begin(), got[0].script.text.end(), '\n'), 6);
+    EXPECT_EQ(got[1].script.text, "prompt");
+    EXPECT_EQ(got[1].record_id, "4412");
+    EXPECT_EQ(got[1].script.path, "");
+}
+
+TEST(powershell_4104, a_bad_record_after_a_multi_line_script_names_its_own_start_line) {
+    const std::string file =
+        replaced(testing::read_file(sample_path("powershell_4104_get_winevent.xml")),
+                 "<EventID>4104</EventID>\r\n    <Version>", "<EventID>4103</EventID>\r\n    <Version>");
+    testing::temp_dir dir;
+    testing::write_file(dir.path("ps.xml"), file);
+    try {
+        read_events(powershell(), dir.path("ps.xml"));
+        FAIL() << "strict mode took EventID 4103";
+    } catch (const input_error& e) {
+        EXPECT_EQ(e.line(), 8u);  // the first record spans lines 1-7
+        EXPECT_NE(e.reason().find("EventID 4103"), std::string::npos) << e.what();
+    }
+    // Cut inside the multi-line script: reported on line 1, where the record starts.
+    testing::write_file(dir.path("cut.xml"), file.substr(0, file.find("Start-Sleep")));
+    try {
+        read_events(powershell(), dir.path("cut.xml"));
+        FAIL() << "strict mode took a cut record";
+    } catch (const input_error& e) {
+        EXPECT_EQ(e.line(), 1u);
+        EXPECT_NE(e.reason().find("truncated event"), std::string::npos) << e.what();
+    }
 }
 
 }  // namespace

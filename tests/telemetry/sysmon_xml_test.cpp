@@ -2,11 +2,14 @@
 // lists): each sample reads to the event below, and that event writes back to the sample byte for byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "event_diff.hpp"
 #include "format_samples.hpp"
 #include "random_events.hpp"
 #include "telemetry/format.hpp"
 #include "test_files.hpp"
+#include "windows_event_samples.hpp"
 
 namespace sclab::telemetry {
 namespace {
@@ -273,7 +276,7 @@ TEST(sysmon_xml, malformed_records_give_a_reason) {
     eid1.pop_back();
     const std::vector<testing::malformed_case> cases = {
         {"hello world", "not a Windows event"},
-        {"<Events/>", "not a Windows event"},
+        {"<Eventlog/>", "not a Windows event"},  // (an empty <Events/> wrapper is an empty export)
         {replaced(good, "<EventID>3</EventID>", "<EventID>5</EventID>"), "EventID 5 is not one sysmon-xml carries"},
         {replaced(good, "Microsoft-Windows-Sysmon'", "Microsoft-Windows-PowerShell'"), "not a Sysmon event"},
         {replaced(good, "<Data Name='Image'>C:\\Windows\\System32\\curl.exe</Data>", ""), "missing Data 'Image'"},
@@ -293,9 +296,9 @@ TEST(sysmon_xml, malformed_records_give_a_reason) {
         {replaced(good, "EventData>", "UserData>"), "not UserData"},
         {replaced(good, "Name='Protocol'", "Name=Protocol"), "is not quoted"},
         {replaced(good, "<EventID>3</EventID>", ""), "no <EventID>"},
-        {good.substr(0, good.find("<Data Name='Protocol'>") + 24), "element not closed"},
-        {good.substr(0, good.find("Name='Protocol'") + 8), "value of attribute Name is not closed"},
-        {good + "<Event>", "unexpected text after </Event>"},
+        {good.substr(0, good.find("<Data Name='Protocol'>") + 24), "truncated event"},
+        {good.substr(0, good.find("Name='Protocol'") + 8), "truncated event"},
+        {good + "<Event>", "truncated event"},  // the first event reads; the second is cut
         {replaced(eid1, "SHA1=0D6F", "SHA1:0D6F"), "not ALGORITHM=value"},
         {replaced(eid1, "MD5=", "CRC32="), "unknown algorithm 'CRC32'"},
     };
@@ -333,7 +336,81 @@ TEST(sysmon_xml, mutated_samples_are_read_or_rejected_never_crash) {
     for (const char* f : {"sysmon_eid1.xml", "sysmon_eid3.xml", "sysmon_eid11.xml", "sysmon_eid22.xml",
                           "sysmon_eid3_windows_export.xml"})
         lines.push_back(testing::read_file(sample_path(f)));
-    testing::expect_mutations_read_or_rejected(sysmon(), lines, 3000, 77);
+    testing::expect_event_mutations_read_or_rejected(sysmon(), lines, 3000, 77);
+}
+
+// ---- real export layouts (windows_event_xml_splitter.hpp) -------------------------------------------------
+
+TEST(sysmon_xml, reads_wevtutil_output_concatenated_on_one_line) {
+    std::vector<event> expected = eid22_queries();
+    expected.push_back(eid3_curl_connection());
+    expect_events(expected, read_events(sysmon(), sample_path("sysmon_wevtutil_concatenated.xml")));
+}
+
+// Lines that each end with "</Event>" but hold several events: the reader's fast path takes the line whole,
+// the parse fails, and the line is split again; strict mode sees no problem.
+TEST(sysmon_xml, reads_several_concatenated_events_per_line_in_strict_mode) {
+    const std::string line = testing::read_file(sample_path("sysmon_wevtutil_concatenated.xml"));
+    testing::temp_dir dir;
+    testing::write_file(dir.path("lines.xml"), line + "\r\n" + line + "\n");
+    std::vector<event> expected = eid22_queries();
+    expected.push_back(eid3_curl_connection());
+    const std::vector<event> once = expected;
+    expected.insert(expected.end(), once.begin(), once.end());
+    expect_events(expected, read_events(sysmon(), dir.path("lines.xml")));
+}
+
+TEST(sysmon_xml, reads_an_event_viewer_export_with_bom_declaration_wrapper_and_crlf) {
+    expect_events(eid22_queries(), read_events(sysmon(), sample_path("sysmon_event_viewer_export.xml")));
+}
+
+// The Event Viewer sample's two events repeated until the file is several times the reader's 1 MiB buffer,
+// so events cross its boundary; a last event cut off names the line it starts on.
+TEST(sysmon_xml, reads_a_large_pretty_printed_export_and_reports_a_cut_last_event_where_it_starts) {
+    const std::string sample = testing::read_file(sample_path("sysmon_event_viewer_export.xml"));
+    const std::size_t first = sample.find("  <Event"), last = sample.find("</Events>");
+    const std::string pair = sample.substr(first, last - first);
+    const auto pair_lines = static_cast<std::uint64_t>(std::count(pair.begin(), pair.end(), '\n'));
+    const int copies = 1200;  // ~3 MiB
+    std::string file = sample.substr(0, first);
+    for (int i = 0; i < copies; ++i) file += pair;
+    const auto head_lines = static_cast<std::uint64_t>(std::count(file.begin(), file.end(), '\n'));
+    file += pair.substr(0, pair.size() / 3);
+    testing::temp_dir dir;
+    testing::write_file(dir.path("big.xml"), file);
+    ASSERT_GT(file.size(), 3u << 20);
+    try {
+        read_events(sysmon(), dir.path("big.xml"));
+        FAIL() << "strict mode took a cut event";
+    } catch (const input_error& e) {
+        EXPECT_EQ(e.line(), head_lines + 1);
+        EXPECT_NE(e.reason().find("truncated event"), std::string::npos) << e.what();
+    }
+    const auto got = read_events(sysmon(), dir.path("big.xml"), read_options{.strict = false});
+    ASSERT_EQ(got.size(), 2u * copies);
+    const std::vector<event> expected = eid22_queries();
+    for (std::size_t i = 0; i < got.size(); ++i)
+        ASSERT_EQ(expected[i % 2], got[i]) << "event " << i << ":\n" << testing::diff_events(expected[i % 2], got[i]);
+    EXPECT_EQ(pair_lines, 65u);  // the sample is what this test thinks it is
+}
+
+TEST(sysmon_xml, a_bad_pretty_printed_event_names_its_start_line_and_the_place_inside) {
+    std::string file = testing::read_file(sample_path("sysmon_event_viewer_export.xml"));
+    file = replaced(file, "<EventRecordID>9385</EventRecordID>", "<EventRecordID>93x5</EventRecordID>");
+    testing::temp_dir dir;
+    testing::write_file(dir.path("bad.xml"), file);
+    try {
+        read_events(sysmon(), dir.path("bad.xml"));
+        FAIL() << "strict mode took a bad EventRecordID";
+    } catch (const input_error& e) {
+        EXPECT_EQ(e.line(), 39u);  // the second <Event>
+        EXPECT_NE(e.reason().find("bad EventRecordID '93x5': not a number (line 11 of the event, column 42)"),
+                  std::string::npos)
+            << e.what();
+    }
+    const auto got = read_events(sysmon(), dir.path("bad.xml"), read_options{.strict = false});
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0], eid22_queries()[0]);
 }
 
 }  // namespace
