@@ -102,17 +102,6 @@ unsigned serve_one(router& routes, event_sink& sink, telemetry::virtual_clock& c
     return status;
 }
 
-// The strings no log may hold in clear, as `sclab emulate` collects them (cli/emulate_command.cpp lab_secrets).
-std::vector<std::string> lab_secrets(const lab_config& lab) {
-    std::vector<std::string> secrets;
-    for (const auto& account : lab.aws)
-        for (const auto& c : account.credentials) secrets.push_back(c.secret_access_key);
-    for (const auto& account : lab.cloudflare)
-        for (const auto& t : account.api_tokens) secrets.push_back(t);
-    for (const auto& t : lab.google.admin_tokens) secrets.push_back(t);
-    return secrets;
-}
-
 [[noreturn]] void usage() {
     std::fprintf(stderr, "usage: bench_request_path [--host NAME|all] [-n REQUESTS] [--logs DIR] [--responses FILE] "
                          "[--lab FILE] [--profiles FILE]\n");

@@ -79,17 +79,6 @@ void print_hosts(const lab_config& lab, const boost::asio::ip::address& listen) 
     for (const auto& h : hosts) std::printf("%s %s\n", address.c_str(), h.c_str());
 }
 
-// Strings no log may hold in clear: every credential the lab file gives out.
-std::vector<std::string> lab_secrets(const lab_config& lab) {
-    std::vector<std::string> secrets;
-    for (const auto& account : lab.aws)
-        for (const auto& c : account.credentials) secrets.push_back(c.secret_access_key);
-    for (const auto& account : lab.cloudflare)
-        for (const auto& t : account.api_tokens) secrets.push_back(t);
-    for (const auto& t : lab.google.admin_tokens) secrets.push_back(t);
-    return secrets;
-}
-
 // Every connection is a file descriptor: take the hard limit, and keep the connection cap within it.
 std::size_t fit_connection_cap(std::size_t wanted) {
     rlimit limit{};

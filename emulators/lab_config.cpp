@@ -329,4 +329,14 @@ lab_config load_lab_config(const std::string& path) {
     return lab;
 }
 
+std::vector<std::string> lab_secrets(const lab_config& lab) {
+    std::vector<std::string> secrets;
+    for (const auto& account : lab.aws)
+        for (const auto& c : account.credentials) secrets.push_back(c.secret_access_key);
+    for (const auto& account : lab.cloudflare)
+        for (const auto& t : account.api_tokens) secrets.push_back(t);
+    for (const auto& t : lab.google.admin_tokens) secrets.push_back(t);
+    return secrets;
+}
+
 }  // namespace sclab::emulators

@@ -126,4 +126,8 @@ struct lab_config {
 // value and the reason.
 lab_config load_lab_config(const std::string& path);
 
+// The strings no log may hold in clear: every credential the lab file gives out (AWS secret keys, Cloudflare API
+// tokens, Google admin tokens).
+std::vector<std::string> lab_secrets(const lab_config& lab);
+
 }  // namespace sclab::emulators
