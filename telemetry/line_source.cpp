@@ -22,6 +22,14 @@ int open_input(std::string& path, bool& owns) {
     return fd;
 }
 
+std::size_t read_input(int fd, char* data, std::size_t size, const std::string& path, std::uint64_t line) {
+    for (;;) {
+        const ssize_t n = ::read(fd, data, size);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR) throw input_error(path, line, std::string("read failed: ") + std::strerror(errno));
+    }
+}
+
 line_source::line_source(std::string path, std::size_t max_line_bytes)
     : path_(std::move(path)), buffer_(1u << 20), max_line_(max_line_bytes) {
     fd_ = open_input(path_, owns_fd_);
@@ -45,18 +53,10 @@ bool line_source::fill() {
                               "line longer than " + std::to_string(max_line_) + " bytes; is this the right format?");
         buffer_.resize(std::min(buffer_.size() * 2, max_line_));
     }
-    for (;;) {
-        ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
-        if (n > 0) {
-            end_ += static_cast<std::size_t>(n);
-            return true;
-        }
-        if (n == 0) {
-            eof_ = true;
-            return false;
-        }
-        if (errno != EINTR) throw input_error(path_, line_number_ + 1, std::string("read failed: ") + std::strerror(errno));
-    }
+    const std::size_t n = read_input(fd_, buffer_.data() + end_, buffer_.size() - end_, path_, line_number_ + 1);
+    end_ += n;
+    eof_ = n == 0;
+    return n > 0;
 }
 
 bool line_source::next(std::string_view& line) {

@@ -12,6 +12,10 @@ namespace sclab::telemetry {
 // Sets `owns` when the caller must close the descriptor. Throws input_error naming the file.
 int open_input(std::string& path, bool& owns);
 
+// Reads what is available from `fd` into [data, data + size), retrying on EINTR: the bytes read, 0 at end of
+// input. Throws input_error naming `path` and `line` (where the reader was) when the read fails.
+std::size_t read_input(int fd, char* data, std::size_t size, const std::string& path, std::uint64_t line);
+
 class line_source {
 public:
     // path "-" reads standard input. Throws input_error when the file cannot be opened.

@@ -79,18 +79,10 @@ bool event_splitter::fill() {
         if (buffer_.size() >= cap) return false;
         buffer_.resize(std::min(buffer_.size() * 2, cap));
     }
-    for (;;) {
-        const ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
-        if (n > 0) {
-            end_ += static_cast<std::size_t>(n);
-            return true;
-        }
-        if (n == 0) {
-            eof_ = true;
-            return false;
-        }
-        if (errno != EINTR) throw input_error(path_, line_, std::string("read failed: ") + std::strerror(errno));
-    }
+    const std::size_t n = read_input(fd_, buffer_.data() + end_, buffer_.size() - end_, path_, line_);
+    end_ += n;
+    eof_ = n == 0;
+    return n > 0;
 }
 
 // True when the byte at pos_ + offset is in the buffer (reading more if needed).
