@@ -109,11 +109,7 @@ void append_date_time(std::string& out, const civil_time& c, char date_sep, char
     out.push_back(date_sep);
     append_digits(out, c.day, 2);
     out.push_back(time_sep);
-    append_digits(out, c.hour, 2);
-    out.push_back(':');
-    append_digits(out, c.minute, 2);
-    out.push_back(':');
-    append_digits(out, c.second, 2);
+    append_clock_time(out, c);
 }
 
 void append_fraction(std::string& out, int nanos, int digits) {
@@ -133,6 +129,14 @@ std::string_view month_abbreviation(int month) {
 }
 
 void append_two_digits(std::string& out, int value) { append_digits(out, value, 2); }
+
+void append_clock_time(std::string& out, const civil_time& c) {
+    append_digits(out, c.hour, 2);
+    out.push_back(':');
+    append_digits(out, c.minute, 2);
+    out.push_back(':');
+    append_digits(out, c.second, 2);
+}
 
 civil_time to_civil(time_ns t) {
     std::int64_t secs = t / ns_per_second;

@@ -38,6 +38,8 @@ bool parse_civil_seconds(std::string_view text, char date_separator, time_ns& ou
 std::string_view month_abbreviation(int month);
 // Exactly two decimal digits of 0..99: "07".
 void append_two_digits(std::string& out, int value);
+// The time of day as every format here writes it: "15:29:45".
+void append_clock_time(std::string& out, const civil_time& c);
 
 // Truncates toward the past to a multiple of `unit` nanoseconds (what a format of coarser precision keeps).
 constexpr time_ns truncate_time(time_ns t, time_ns unit) {

@@ -68,11 +68,7 @@ std::string lambda_event_time(telemetry::time_ns t) {
     out.append("/").append(telemetry::month_abbreviation(c.month)).append("/");
     telemetry::append_int(out, c.year);
     out.push_back(':');
-    telemetry::append_two_digits(out, c.hour);
-    out.push_back(':');
-    telemetry::append_two_digits(out, c.minute);
-    out.push_back(':');
-    telemetry::append_two_digits(out, c.second);
+    telemetry::append_clock_time(out, c);
     out.append(" +0000");
     return out;
 }

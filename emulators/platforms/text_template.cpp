@@ -198,11 +198,7 @@ void append_http_date(std::string& out, telemetry::time_ns t) {
     out.append(" ").append(telemetry::month_abbreviation(c.month)).append(" ");
     telemetry::append_int(out, c.year);
     out.push_back(' ');
-    telemetry::append_two_digits(out, c.hour);
-    out.push_back(':');
-    telemetry::append_two_digits(out, c.minute);
-    out.push_back(':');
-    telemetry::append_two_digits(out, c.second);
+    telemetry::append_clock_time(out, c);
     out.append(" GMT");
 }
 

@@ -74,27 +74,16 @@ std::string_view header_value(const event& e, std::string_view key, std::string_
     return v ? std::string_view(*v) : fallback;
 }
 
-void append_two_digits(std::string& out, int v) {
-    out.push_back(static_cast<char>('0' + v / 10));
-    out.push_back(static_cast<char>('0' + v % 10));
-}
-
 // devTime in written_time_format: "Jan 11 2023 15:29:45.832 GMT".
 void append_dev_time(std::string& out, time_ns t) {
-    static constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const civil_time c = to_civil(t);
-    out += months[static_cast<std::size_t>(c.month - 1)];
+    out += month_abbreviation(c.month);
     out.push_back(' ');
     append_two_digits(out, c.day);
     out.push_back(' ');
     append_uint(out, static_cast<std::uint64_t>(c.year));
     out.push_back(' ');
-    append_two_digits(out, c.hour);
-    out.push_back(':');
-    append_two_digits(out, c.minute);
-    out.push_back(':');
-    append_two_digits(out, c.second);
+    append_clock_time(out, c);
     out.push_back('.');
     const int ms = c.nanos / 1'000'000;
     out.push_back(static_cast<char>('0' + ms / 100));
