@@ -74,28 +74,36 @@ inline void expect_rejections(const format_info& fmt, const std::vector<malforme
     }
 }
 
-// Garbage made from real lines: `count` lines, each a sample line (with its newline) cut, spliced with XML
-// specials or flipped bytes. A reader must read or reject every one as a record, and never throw otherwise.
-inline void expect_mutations_read_or_rejected(const format_info& fmt, const std::vector<std::string>& samples,
-                                              int count, std::uint64_t seed) {
+// One line of garbage made from a real one: a sample line (its newline dropped) cut, spliced with XML specials
+// or flipped bytes, and kept on one line. `original` receives the sample it came from.
+inline std::string mutated_sample(seeded_random& rng, const std::vector<std::string>& samples, std::string& original) {
     static constexpr std::string_view specials[] = {"<",  ">", "&", "'", "\"",      "/",
                                                     "&#", ";", "=", " ", {"\0", 1}, "\xff"};
-    seeded_random rng(seed);
-    std::string text;
-    for (int i = 0; i < count; ++i) {
-        std::string s = samples[rng.uniform_int(0, samples.size() - 1)];
-        if (!s.empty() && s.back() == '\n') s.pop_back();
-        for (int m = static_cast<int>(rng.uniform_int(1, 4)); m > 0 && !s.empty(); --m) {
-            const std::size_t at = rng.uniform_int(0, s.size() - 1);
-            switch (rng.uniform_int(0, 3)) {
-                case 0: s.erase(at, rng.uniform_int(1, 20)); break;
-                case 1: s.insert(at, specials[rng.uniform_int(0, std::size(specials) - 1)]); break;
-                case 2: s[at] = static_cast<char>(rng.uniform_int(1, 255)); break;
-                default: s.resize(at); break;
-            }
+    original = samples[rng.uniform_int(0, samples.size() - 1)];
+    if (!original.empty() && original.back() == '\n') original.pop_back();
+    std::string s = original;
+    for (int m = static_cast<int>(rng.uniform_int(1, 4)); m > 0 && !s.empty(); --m) {
+        const std::size_t at = rng.uniform_int(0, s.size() - 1);
+        switch (rng.uniform_int(0, 3)) {
+            case 0: s.erase(at, rng.uniform_int(1, 20)); break;
+            case 1: s.insert(at, specials[rng.uniform_int(0, std::size(specials) - 1)]); break;
+            case 2: s[at] = static_cast<char>(rng.uniform_int(1, 255)); break;
+            default: s.resize(at); break;
         }
-        for (char& c : s)
-            if (c == '\n') c = ' ';
+    }
+    for (char& c : s)
+        if (c == '\n') c = ' ';
+    return s;
+}
+
+// Garbage made from real lines: `count` mutated_sample lines. A reader must read or reject every one as a
+// record, and never throw otherwise.
+inline void expect_mutations_read_or_rejected(const format_info& fmt, const std::vector<std::string>& samples,
+                                              int count, std::uint64_t seed) {
+    seeded_random rng(seed);
+    std::string text, original;
+    for (int i = 0; i < count; ++i) {
+        std::string s = mutated_sample(rng, samples, original);
         if (s.find_first_not_of(" \t\r") == std::string::npos) s = "x";  // a blank line is no record
         text += s + "\n";
     }

@@ -21,26 +21,11 @@ namespace sclab::telemetry::testing {
 // names a line of the file, and the mutations are reported.
 inline void expect_event_mutations_read_or_rejected(const format_info& fmt, const std::vector<std::string>& samples,
                                                     int count, std::uint64_t seed) {
-    static constexpr std::string_view specials[] = {"<",  ">", "&", "'", "\"",      "/",
-                                                    "&#", ";", "=", " ", {"\0", 1}, "\xff"};
     seeded_random rng(seed);
-    std::string text;
+    std::string text, original;
     std::uint64_t unchanged = 0;
     for (int i = 0; i < count; ++i) {
-        std::string original = samples[rng.uniform_int(0, samples.size() - 1)];
-        if (!original.empty() && original.back() == '\n') original.pop_back();
-        std::string s = original;
-        for (int m = static_cast<int>(rng.uniform_int(1, 4)); m > 0 && !s.empty(); --m) {
-            const std::size_t at = rng.uniform_int(0, s.size() - 1);
-            switch (rng.uniform_int(0, 3)) {
-                case 0: s.erase(at, rng.uniform_int(1, 20)); break;
-                case 1: s.insert(at, specials[rng.uniform_int(0, std::size(specials) - 1)]); break;
-                case 2: s[at] = static_cast<char>(rng.uniform_int(1, 255)); break;
-                default: s.resize(at); break;
-            }
-        }
-        for (char& c : s)
-            if (c == '\n') c = ' ';
+        std::string s = mutated_sample(rng, samples, original);
         if (s == original) ++unchanged;
         text += s + "\n";
     }
