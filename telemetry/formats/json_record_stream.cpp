@@ -5,14 +5,184 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
+
+// SSE2 is part of every x86-64 CPU, so no runtime dispatch is needed; other targets (or a build with
+// SCLAB_PORTABLE_SCAN defined, to test that path) take the byte-at-a-time scanner alone.
+#if defined(__SSE2__) && !defined(SCLAB_PORTABLE_SCAN)
+#define SCLAB_SCAN_SSE2 1
+#include <emmintrin.h>
+#endif
 
 namespace sclab::telemetry {
 
 namespace {
 
 bool is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Newlines in [p, end): line numbers stay exact however far a scan jumps.
+std::uint64_t count_newlines(const char* p, const char* end) {
+    std::uint64_t n = 0;
+#ifdef SCLAB_SCAN_SSE2
+    const __m128i newline = _mm_set1_epi8('\n');
+    while (end - p >= 16) {
+        // Each byte lane counts up to 255 matches (cmpeq gives -1, subtracted), then psadbw sums the lanes.
+        const std::size_t blocks = std::min<std::size_t>(static_cast<std::size_t>(end - p) / 16, 255);
+        __m128i lanes = _mm_setzero_si128();
+        for (std::size_t b = 0; b < blocks; ++b, p += 16)
+            lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), newline));
+        const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());  // two 64-bit lanes, each <= 8 * 255
+        n += static_cast<std::uint64_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
+    }
+#endif
+    return n + static_cast<std::uint64_t>(std::count(p, end, '\n'));
+}
+
+// Where a record scan stopped: `more` needs more bytes; the others end the record (see scan_record).
+enum class scan_stop { more, complete, broken_string, broken_line };
+
+// What the record scanner knows between two bytes, so a scan resumes after a refill and passes between the
+// byte loop and the block scanner at any byte.
+struct scan_state {
+    int depth = 0;
+    bool too_deep = false;
+    bool in_string = false;
+    bool escaped = false;        // in a string, after a '\\': the next byte is taken whatever it is
+    bool after_newline = false;  // outside strings, the last byte was '\n': a '{' now starts a line
+};
+
+// The reference scanner, a byte at a time over data[i, limit). On a stop, i is the `end` scan_record
+// returns: one past the closing bracket or the string's line break, or at the '{' that starts a line.
+scan_stop scan_bytes(const char* data, std::size_t& i, std::size_t limit, scan_state& s, int max_depth) {
+    for (; i < limit; ++i) {
+        const char c = data[i];
+        if (s.in_string) {
+            if (s.escaped) s.escaped = false;
+            else if (c == '\\') s.escaped = true;
+            else if (c == '"') s.in_string = false;
+            else if (c == '\n') {
+                ++i;
+                return scan_stop::broken_string;
+            }
+            continue;
+        }
+        if (s.after_newline && c == '{' && s.depth > 0) return scan_stop::broken_line;
+        s.after_newline = c == '\n';
+        switch (c) {
+            case '"': s.in_string = true; break;
+            case '{':
+            case '[':
+                if (++s.depth > max_depth) s.too_deep = true;
+                break;
+            case '}':
+            case ']':
+                if (--s.depth == 0) {
+                    ++i;
+                    return scan_stop::complete;
+                }
+                break;
+            default: break;
+        }
+    }
+    return scan_stop::more;
+}
+
+#ifdef SCLAB_SCAN_SSE2
+// One bit per byte of a 64-byte block.
+struct block_masks {
+    std::uint64_t quote = 0, backslash = 0, newline = 0, open = 0, close = 0;  // open: '{' '[', close: '}' ']'
+};
+
+block_masks classify_block(const char* p) {
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), newline = _mm_set1_epi8('\n');
+    // c | 0x20 turns '[' into '{' and ']' into '}' and nothing else into either.
+    const __m128i case_bit = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+    block_masks m;
+    for (int k = 0; k < 4; ++k) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+        const __m128i folded = _mm_or_si128(v, case_bit);
+        auto bits = [&](__m128i hits) {
+            return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hits))) << (16 * k);
+        };
+        m.quote |= bits(_mm_cmpeq_epi8(v, quote));
+        m.backslash |= bits(_mm_cmpeq_epi8(v, backslash));
+        m.newline |= bits(_mm_cmpeq_epi8(v, newline));
+        m.open |= bits(_mm_cmpeq_epi8(folded, open));
+        m.close |= bits(_mm_cmpeq_epi8(folded, close));
+    }
+    return m;
+}
+
+// Bit k: the parity of bits 0..k, i.e. whether byte k is inside a string when `quotes` are its unescaped quotes
+// (an opening quote counts as inside, a closing one as outside).
+std::uint64_t prefix_xor(std::uint64_t x) {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+// scan_bytes, 64 bytes per step while 64 remain before `limit`: the string state of every byte comes from
+// the quote and backslash masks at once, then only brackets and line breaks are visited one by one. The
+// masks read every backslash as an escape, which is the byte loop's reading as long as each backslash is in
+// a string; a backslash outside one (never in JSON) escapes nothing there, so such a block is left
+// (scan_stop::more with i at it) to scan_bytes, as are the last < 64 bytes.
+scan_stop scan_blocks(const char* data, std::size_t& i, std::size_t limit, scan_state& s, int max_depth) {
+    for (; limit - i >= 64; i += 64) {
+        const block_masks m = classify_block(data + i);
+        // Each backslash not itself escaped escapes the next byte. Taken as if every backslash were in a
+        // string; the check below sends the block to scan_bytes when one is not.
+        std::uint64_t escaped = s.escaped ? 1 : 0;
+        bool escape_carry = false;
+        for (std::uint64_t escapes = m.backslash & ~escaped; escapes != 0;) {
+            const int k = std::countr_zero(escapes);
+            if (k == 63) {
+                escape_carry = true;
+                break;
+            }
+            const std::uint64_t next = std::uint64_t{2} << k;
+            escaped |= next;
+            escapes &= ~(next | (next >> 1));
+        }
+        std::uint64_t in_string = prefix_xor(m.quote & ~escaped);
+        if (s.in_string) in_string = ~in_string;
+        if ((m.backslash & ~in_string) != 0) return scan_stop::more;
+
+        const std::uint64_t newline_outside = m.newline & ~in_string;
+        const std::uint64_t broken_string = m.newline & in_string & ~escaped;
+        const std::uint64_t line_starts = newline_outside << 1 | (s.after_newline ? 1 : 0);
+        const std::uint64_t opens = m.open & ~in_string;
+        for (std::uint64_t events = opens | (m.close & ~in_string) | broken_string; events != 0;
+             events &= events - 1) {
+            const int k = std::countr_zero(events);
+            const std::uint64_t bit = std::uint64_t{1} << k;
+            if ((broken_string & bit) != 0) {
+                i += static_cast<std::size_t>(k) + 1;
+                return scan_stop::broken_string;
+            }
+            if ((opens & bit) != 0) {
+                if ((line_starts & bit) != 0 && data[i + static_cast<std::size_t>(k)] == '{' && s.depth > 0) {
+                    i += static_cast<std::size_t>(k);
+                    return scan_stop::broken_line;
+                }
+                if (++s.depth > max_depth) s.too_deep = true;
+            } else if (--s.depth == 0) {
+                i += static_cast<std::size_t>(k) + 1;
+                return scan_stop::complete;
+            }
+        }
+        s.in_string = (in_string >> 63) != 0;
+        s.escaped = escape_carry;
+        s.after_newline = (newline_outside >> 63) != 0;
+    }
+    return scan_stop::more;
+}
+#endif
 
 std::string describe(int c) {
     if (c < 0) return "end of file";
@@ -69,7 +239,7 @@ int json_record_stream::peek() {
 }
 
 void json_record_stream::advance_to(std::size_t index) {
-    line_ += static_cast<std::uint64_t>(std::count(buffer_.data() + pos_, buffer_.data() + index, '\n'));
+    line_ += count_newlines(buffer_.data() + pos_, buffer_.data() + index);
     pos_ = index;
 }
 
@@ -143,48 +313,30 @@ bool json_record_stream::peek_bytes(std::size_t& index, std::string_view bytes) 
 // just past the line break inside a string. Heuristics that keep one bad record from swallowing the
 // rest: JSON strings cannot hold a raw line break, and no writer or pretty-printer puts a nested '{' at
 // the start of a line, so either means the record was cut and the next one begins.
+// scan_bytes is the definition; scan_blocks gives the same answers 64 bytes at a time where it can.
 json_record_stream::scan_end json_record_stream::scan_record(std::size_t& end) {
     std::size_t i = pos_;
-    bool in_string = false, escape = false, line_start = false;
-    int depth = 0;
-    bool too_deep = false;
+    scan_state s;
     for (;;) {
         if (i == end_ && !fill(i)) {
             end = i;
             return scan_end::truncated;
         }
-        const char c = buffer_[i];
-        if (in_string) {
-            if (escape) escape = false;
-            else if (c == '\\') escape = true;
-            else if (c == '"') in_string = false;
-            else if (c == '\n') {
-                end = i + 1;
-                return scan_end::broken_string;
-            }
-        } else {
-            if (line_start && c == '{' && depth > 0) {
-                end = i;
-                return scan_end::broken_line;
-            }
-            line_start = c == '\n';
-            switch (c) {
-                case '"': in_string = true; break;
-                case '{':
-                case '[':
-                    if (++depth > options_.max_depth) too_deep = true;
-                    break;
-                case '}':
-                case ']':
-                    if (--depth == 0) {
-                        end = i + 1;
-                        return too_deep ? scan_end::too_deep : scan_end::complete;
-                    }
-                    break;
-                default: break;
-            }
+        const char* data = buffer_.data();
+#ifdef SCLAB_SCAN_SSE2
+        scan_stop stop = scan_blocks(data, i, end_, s, options_.max_depth);
+        // The block scanner leaves the last < 64 bytes, or one block it cannot take, to the byte loop.
+        if (stop == scan_stop::more) stop = scan_bytes(data, i, std::min(end_, i + 64), s, options_.max_depth);
+#else
+        const scan_stop stop = scan_bytes(data, i, end_, s, options_.max_depth);
+#endif
+        end = i;
+        switch (stop) {
+            case scan_stop::more: break;
+            case scan_stop::complete: return s.too_deep ? scan_end::too_deep : scan_end::complete;
+            case scan_stop::broken_string: return scan_end::broken_string;
+            case scan_stop::broken_line: return scan_end::broken_line;
         }
-        ++i;
     }
 }
 
