@@ -137,6 +137,7 @@ int main(int argc, char** argv) {
         network_log_options log_options;
         log_options.directory = logs_dir;
         log_options.secrets = lab_secrets(lab);
+        log_options.sensors = lab.sensors;
         network_logs logs(log_options);
         telemetry::virtual_clock clock(1'700'000'000'000'000'000);
         const telemetry::seeded_random random(1);

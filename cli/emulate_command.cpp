@@ -211,6 +211,7 @@ int run_emulate_command(int argc, char** argv) {
     emulators::network_log_options log_options;
     log_options.directory = vm["logs"].as<std::string>();
     log_options.secrets = lab_secrets(lab);
+    log_options.sensors = lab.sensors;
     emulators::network_logs logs(log_options);
 
     telemetry::wall_clock clock;

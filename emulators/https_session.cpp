@@ -215,7 +215,7 @@ void https_session::on_timer(error_code ec, std::uint64_t generation) {
 void https_session::on_handshake(error_code ec) {
     if (ec) {
         if (!stopping_) context_.handshake_failures.fetch_add(1);
-        return finish();
+        return on_read_failed(ec);
     }
     facts_.tls_established = true;
     conn_.sni = tls_server_name(tls_.native_handle());
@@ -325,7 +325,7 @@ void https_session::parse_body() {
 }
 
 // The client went away, a timeout or shutdown cut the read, or TLS failed: nothing to answer.
-void https_session::on_read_failed(error_code) { finish(); }
+void https_session::on_read_failed(error_code ec) { facts_.closed_first = close_of_failed_read(ec); finish(); }
 
 void https_session::on_parse_failed(error_code ec) {
     if (ec == http::error::header_limit) return answer_error(http::status::request_header_fields_too_large, "");

@@ -290,13 +290,57 @@ generic_platform read_generic(const json_node& n, host_registry& hosts) {
     return g;
 }
 
+// PAN-OS spelling (*unverified* limits, from its web interface help): security rule names of up to 63 characters,
+// zone and log forwarding profile names of up to 31, made of letters, digits, spaces, '.', '_' and '-' and
+// starting with a letter or digit; interfaces ethernet<slot>/<port>, ae<n>, tunnel, loopback or vlan, with an
+// optional .<unit> subinterface. Nothing here may hold a comma or a line break, which would cut the CSV record.
+bool is_panos_rule_name(std::string_view v) { return matches(v, "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$"); }
+bool is_panos_short_name(std::string_view v) { return matches(v, "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,30}$"); }
+bool is_panos_interface(std::string_view v) {
+    return matches(v, "^(ethernet[0-9]+/[0-9]+|ae[0-9]+|tunnel|loopback|vlan)(\\.[0-9]+)?$");
+}
+
+constexpr std::string_view panos_short_name_rule =
+    "(1 to 31 of letters, digits, space . _ -, starting with a letter or digit)";
+constexpr std::string_view panos_interface_rule =
+    "(ethernet<slot>/<port>, ae<n>, tunnel, loopback or vlan, with an optional .<unit>, e.g. ethernet1/1 or ae1.100)";
+
+// An optional member: `value` keeps its default when the member is absent.
+void read_panos_member(const json_node& owner, std::string_view key, std::string& value,
+                       bool (*valid)(std::string_view), std::string_view what, std::string_view rule) {
+    if (owner.has(key)) value = checked(owner, key, valid, std::string(what) + " " + std::string(rule));
+}
+
+sensor_settings read_sensors(const json_node& n) {
+    n.expect_object({"firewall"});
+    sensor_settings s;
+    if (std::optional<json_node> fw = n.find("firewall")) {
+        fw->expect_object({"rule", "from_zone", "to_zone", "inbound_interface", "outbound_interface",
+                           "log_forwarding_profile"});
+        firewall_sensor& f = s.firewall;
+        read_panos_member(*fw, "rule", f.rule, is_panos_rule_name, "a PAN-OS security rule name",
+                          "(1 to 63 of letters, digits, space . _ -, starting with a letter or digit)");
+        read_panos_member(*fw, "from_zone", f.from_zone, is_panos_short_name, "a PAN-OS zone name",
+                          panos_short_name_rule);
+        read_panos_member(*fw, "to_zone", f.to_zone, is_panos_short_name, "a PAN-OS zone name",
+                          panos_short_name_rule);
+        read_panos_member(*fw, "inbound_interface", f.inbound_interface, is_panos_interface, "a PAN-OS interface",
+                          panos_interface_rule);
+        read_panos_member(*fw, "outbound_interface", f.outbound_interface, is_panos_interface, "a PAN-OS interface",
+                          panos_interface_rule);
+        read_panos_member(*fw, "log_forwarding_profile", f.log_forwarding_profile, is_panos_short_name,
+                          "a PAN-OS log forwarding profile name", panos_short_name_rule);
+    }
+    return s;
+}
+
 }  // namespace
 
 lab_config load_lab_config(const std::string& path) {
     const std::string file = path;
     ordered_json doc = read_json_file(file);
     json_node root(doc, file);
-    root.expect_object({"name", "aws", "cloudflare", "google", "generic"});
+    root.expect_object({"name", "aws", "cloudflare", "google", "generic", "sensors"});
 
     lab_config lab;
     host_registry hosts;
@@ -326,6 +370,7 @@ lab_config load_lab_config(const std::string& path) {
                 g.at("domain_suffix").fail("the domain suffix appears twice");
         }
     }
+    if (std::optional<json_node> sensors = root.find("sensors")) lab.sensors = read_sensors(*sensors);
     return lab;
 }
 

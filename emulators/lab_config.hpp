@@ -114,12 +114,35 @@ struct generic_platform {
     relay_behaviour relay;
 };
 
+// The firewall in front of the lab, as its PAN-OS TRAFFIC logs name it: columns a real firewall fills from its
+// configuration, which the server cannot observe. The defaults are an ordinary egress setup: clients in the
+// "trust" zone behind ethernet1/2 reaching the internet ("untrust", ethernet1/1) through one allow rule whose
+// log forwarding profile is named "default" (a profile of that name is attached to new security rules by the
+// firewall itself: PAN-OS 6.1 "Default Profile Group and Log Forwarding Settings"; *unverified* beyond that
+// feature's description). A TRAFFIC log that reached a SIEM over syslog was sent by a log forwarding profile, so
+// Log Action is never empty in one. Names and interfaces are checked as PAN-OS spells them (lab_config.cpp).
+struct firewall_sensor {
+    std::string rule = "allow-web-egress";        // Rule (rule)
+    std::string from_zone = "trust";              // Source Zone (from)
+    std::string to_zone = "untrust";              // Destination Zone (to)
+    std::string inbound_interface = "ethernet1/2";   // Inbound Interface (inbound_if)
+    std::string outbound_interface = "ethernet1/1";  // Outbound Interface (outbound_if)
+    std::string log_forwarding_profile = "default";  // Log Action (logset)
+};
+
+// The lab file's "sensors" object: how the sensors that watch the lab are set up, for the vendor fields of the
+// network-side logs. Every member is optional.
+struct sensor_settings {
+    firewall_sensor firewall;
+};
+
 struct lab_config {
     std::string name;
     std::vector<aws_account> aws;
     std::vector<cloudflare_account> cloudflare;
     google_lab google;
     std::vector<generic_platform> generic;
+    sensor_settings sensors;
 };
 
 // Reads and validates a lab file. Throws telemetry::input_error naming the file, the JSON path of the bad

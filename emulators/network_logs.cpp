@@ -13,35 +13,62 @@ using telemetry::event;
 using telemetry::event_kind;
 
 // How a sensor would have recorded what the server saw: the vendor's own values for the fields the generic event
-// leaves open. (The HTTPS server knows requests and connections, not which sensor watches them.)
-using sensor_view = void (*)(event&);
+// leaves open, and what the lab file says of the sensor's setup. (The HTTPS server knows requests and
+// connections, not which sensor watches them.)
+using sensor_view = void (*)(event&, const sensor_settings&);
 
 // Squid logs a request when it completes (%ts is the log time, %tr the time it took), and one it forwarded to
 // the origin (decrypted by ssl-bump, as these are) as TCP_MISS. *Unverified* for every Squid setup: a cache hit
 // would be TCP_HIT, but the emulators' answers are never cacheable.
-void as_squid(event& e) {
+void as_squid(event& e, const sensor_settings&) {
     if (e.network.duration) e.time += *e.network.duration;
     if (e.network.action.empty()) e.network.action = "TCP_MISS";
 }
 
-// A proxy's LEEF feed (QRadar's Squid DSM) keeps the proxy's result code as EventID.
-void as_leef(event& e) {
+// A proxy's LEEF feed keeps the proxy's result code as EventID, with the category QRadar's proxy DSMs give a web
+// request: IBM's Blue Coat SG DSM maps every event to Event ID = the result code (TCP_DENIED ...) and Event
+// Category "WebProxy" (QRadar DSM guide, "Blue Coat SG sample event messages"), and a LEEF event's EventID and cat
+// are the two columns of QRadar's QID map (LEEF guide, "Predefined LEEF event attributes", cat). *Unverified*
+// that a Squid feed sent as LEEF carries this cat: no DSM documents one (QRadar's Squid DSM reads Squid's native
+// syslog lines). Both strings fit the small-string buffer and the scratch event's extras keep their capacity:
+// no allocation per record.
+void as_leef(event& e, const sensor_settings&) {
     if (e.network.action.empty()) e.network.action = "TCP_MISS";
+    if (e.extra_value("cat").empty()) e.set_extra("cat", "WebProxy");
 }
 
 // PAN-OS writes a TRAFFIC "end" log when the session ends: Generated Time is the end, Start Time = end - Elapsed.
-void as_panos(event& e) {
+// Rule, zones, interfaces and Log Action come from the firewall's configuration (the lab file's sensors.firewall),
+// under the PAN-OS syslog field names telemetry/formats/panos_traffic.cpp reads them by; a value the event
+// already has is kept.
+void as_panos(event& e, const sensor_settings& sensors) {
     if (e.network.duration) e.time += *e.network.duration;
     if (e.network.action.empty()) e.network.action = "allow";
     if (e.extra_value("session_end_reason").empty()) e.set_extra("session_end_reason", "tcp-fin");
+    const firewall_sensor& fw = sensors.firewall;
+    using field = std::pair<std::string_view, std::string_view>;
+    for (const auto& [key, value] : {field{"rule", fw.rule}, field{"from", fw.from_zone}, field{"to", fw.to_zone},
+                                     field{"inbound_if", fw.inbound_interface},
+                                     field{"outbound_if", fw.outbound_interface},
+                                     field{"logset", fw.log_forwarding_profile}})
+        if (e.extra_value(key).empty()) e.set_extra(std::string(key), std::string(value));
 }
 
-// Zeek: conn_state SF (set up and closed normally; the server closes with FIN on every path but one), RSTR for
-// a connection the server reset (refused at the connection cap), and a uid in Zeek's shape, "C" and 17 base62
-// characters, derived from the connection.
-void as_zeek(event& e) {
-    if (e.network.action.empty())
-        e.network.action = e.extra_value("session_end_reason") == "tcp-rst-from-server" ? "RSTR" : "SF";
+// Zeek: conn_state from how the connection ended (Conn::Info in base/protocols/conn/main.zeek,
+// https://docs.zeek.org/en/current/scripts/base/protocols/conn/main.zeek.html): RSTR "responder sent a RST" for
+// a connection the server reset (refused at the connection cap), RSTO "connection established, originator
+// aborted (sent a RST)" for a client's reset, otherwise SF "normal establishment and termination": both sides
+// closed with FIN. (The server closes without waiting for the client's FIN; every HTTP client answers one with
+// its own, so SF rather than S3 "close attempt by responder seen, no reply from originator".) The history
+// letters come with the event (connection_event). A uid in Zeek's shape, "C" and 17 base62 characters, derived
+// from the connection.
+void as_zeek(event& e, const sensor_settings&) {
+    if (e.network.action.empty()) {
+        const std::string_view end_reason = e.extra_value("session_end_reason");
+        e.network.action = end_reason == "tcp-rst-from-server"   ? "RSTR"
+                           : end_reason == "tcp-rst-from-client" ? "RSTO"
+                                                                 : "SF";
+    }
     static constexpr char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     std::uint64_t a = telemetry::stable_hash(std::to_string(e.time) + "/" + e.network.session_id);
     std::uint64_t b = telemetry::stable_hash(e.network.session_id + "/" + std::to_string(e.time));
@@ -150,7 +177,7 @@ void network_logs::emit(const event& e) {
             else scratch = e;
             copied = true;
             if (!layout.keeps_run_id) scratch.run_id.clear();
-            if (layout.view != nullptr) layout.view(scratch);
+            if (layout.view != nullptr) layout.view(scratch, options_.sensors);
             record = &scratch;
         }
         try {

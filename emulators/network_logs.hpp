@@ -5,9 +5,11 @@
 // Files in the log directory (appended to across runs; each written by the telemetry registry's writer):
 //   access.ecs.jsonl        ECS, one record per request; the only file that carries the X-Sclab-Run id
 //   access.squid.log        Squid native access log, one line per request
-//   access.leef.log         QRadar LEEF, one event per request
-//   traffic.panos.csv       PAN-OS TRAFFIC, one line per connection, at its close (real byte counts)
-//   conn.log                Zeek conn.log, one line per connection, at its close
+//   access.leef.log         QRadar LEEF, one event per request (EventID the Squid result code, cat=WebProxy)
+//   traffic.panos.csv       PAN-OS TRAFFIC, one line per connection, at its close (real byte counts; rule, zones,
+//                           interfaces and Log Action from network_log_options::sensors)
+//   conn.log                Zeek conn.log, one line per connection, at its close (history and conn_state from how
+//                           the connection ended)
 //   audit.ecs.jsonl         ECS, every cloud_audit event with its run id
 //   cloudtrail.jsonl        CloudTrail records (provider "aws"), one record per line (see live_log framing)
 //   cloudflare-audit.jsonl  Cloudflare audit log records (provider "cloudflare"), one per line
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include "emulators/http_types.hpp"
+#include "emulators/lab_config.hpp"
 #include "emulators/live_log.hpp"
 #include "emulators/log_redaction.hpp"
 
@@ -42,6 +45,9 @@ struct network_log_options {
     std::vector<std::string> secrets;
     // Where problems are reported (a format missing, the disk full). Default: standard error.
     std::function<void(const std::string&)> warn;
+    // How the lab's sensors are set up (the lab file's "sensors"): the firewall's rule, zones and interfaces in
+    // traffic.panos.csv.
+    sensor_settings sensors;
 };
 
 class network_logs final : public event_sink {

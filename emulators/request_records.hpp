@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/system/error_code.hpp>
+
 #include "emulators/http_types.hpp"
 #include "emulators/tcp_counters.hpp"
 #include "telemetry/event.hpp"
@@ -28,6 +30,22 @@ struct exchange_facts {
 telemetry::event access_event(const connection_info& conn, const std::string& host, const request& req,
                               const response& res, const exchange_facts& facts);
 
+// Which side ended the connection first, as far as the server can tell: Zeek's history orders the FINs by it
+// (ShADadFf or ShADadfF) and a client's reset is its own conn_state (RSTO) and PAN-OS end reason.
+enum class connection_close : std::uint8_t {
+    // The server's FIN went first: Connection: close, a timeout, shutdown, an error. Every path but a read that
+    // failed on the client's account ends in https_session::finish(), which closes the server's side.
+    server_first,
+    client_first,  // the client's FIN (after close_notify or not) came first: a read ended at end of stream
+    client_reset,  // the client reset the connection (ECONNRESET on a read)
+};
+
+// Who closed first, from the error that ended the session's read (or handshake): end of stream, a truncated
+// stream or a fatal alert the client sent (it closes after one) are the client's FIN; ECONNRESET its reset;
+// anything else (a timeout or shutdown cancelling the read, a TLS error of the client's bytes) leaves the
+// server to close first.
+connection_close close_of_failed_read(const boost::system::error_code& ec);
+
 struct connection_facts {
     telemetry::time_ns closed_at = 0;
     std::uint64_t bytes_from_client = 0;  // TCP payload bytes, TLS included
@@ -37,8 +55,12 @@ struct connection_facts {
     std::string first_host;               // routing host of the first request, when there was one
     std::uint64_t requests = 0;
     bool refused_at_cap = false;          // closed at once, unread, because the connection cap was reached
+    connection_close closed_first = connection_close::server_first;
 };
 
+// The connection's record. Besides the counts it carries, in `extra`, Zeek's `history` letters (what conn.log
+// writes: "ShADadFf" ...) and, when the connection ended in a reset, the PAN-OS session_end_reason
+// (tcp-rst-from-server when refused at the cap, tcp-rst-from-client).
 telemetry::event connection_event(const connection_info& conn, const connection_facts& facts);
 
 // The URL as a proxy would log it: https://<Host header><target>, credentials in the query redacted.

@@ -7,6 +7,7 @@
 
 #include "platform_test_support.hpp"
 #include "telemetry/input_error.hpp"
+#include "tests/telemetry/test_files.hpp"
 
 namespace sclab::emulators {
 namespace {
@@ -57,6 +58,78 @@ TEST(LabConfig, RelayBlockIsRead) {
     EXPECT_EQ(r.max_response_bytes, 100u);
     EXPECT_EQ(lab.generic[0].hosts, std::vector<std::string>{"x.deno.dev"});
     EXPECT_TRUE(lab.aws.empty());
+}
+
+TEST(LabConfig, SensorsDefaultToAnOrdinaryEgressFirewall) {
+    telemetry::testing::temp_dir dir;
+    const std::string path = dir.path("lab.json");
+    telemetry::testing::write_file(path, R"({"name": "no sensors"})");
+    const firewall_sensor fw = load_lab_config(path).sensors.firewall;
+    EXPECT_EQ(fw.rule, "allow-web-egress");
+    EXPECT_EQ(fw.from_zone, "trust");
+    EXPECT_EQ(fw.to_zone, "untrust");
+    EXPECT_EQ(fw.inbound_interface, "ethernet1/2");
+    EXPECT_EQ(fw.outbound_interface, "ethernet1/1");
+    EXPECT_EQ(fw.log_forwarding_profile, "default");
+    EXPECT_EQ(default_lab().sensors.firewall.rule, "allow-web-egress");  // the shipped lab spells them out
+}
+
+TEST(LabConfig, SensorsBlockIsRead) {
+    telemetry::testing::temp_dir dir;
+    const std::string path = dir.path("lab.json");
+    telemetry::testing::write_file(path, R"({"sensors": {"firewall": {"rule": "Lab C2 egress_1.0",
+        "from_zone": "corp-lan", "to_zone": "internet", "inbound_interface": "ae1.100",
+        "outbound_interface": "tunnel.7", "log_forwarding_profile": "to-qradar"}}})");
+    const firewall_sensor fw = load_lab_config(path).sensors.firewall;
+    EXPECT_EQ(fw.rule, "Lab C2 egress_1.0");
+    EXPECT_EQ(fw.from_zone, "corp-lan");
+    EXPECT_EQ(fw.to_zone, "internet");
+    EXPECT_EQ(fw.inbound_interface, "ae1.100");
+    EXPECT_EQ(fw.outbound_interface, "tunnel.7");
+    EXPECT_EQ(fw.log_forwarding_profile, "to-qradar");
+
+    telemetry::testing::write_file(path, R"({"sensors": {"firewall": {"to_zone": "dmz"}}})");  // the rest: defaults
+    const firewall_sensor partial = load_lab_config(path).sensors.firewall;
+    EXPECT_EQ(partial.to_zone, "dmz");
+    EXPECT_EQ(partial.from_zone, "trust");
+    EXPECT_EQ(partial.rule, "allow-web-egress");
+}
+
+// A bad value in "sensors": the message names the file, the JSON path and what PAN-OS accepts.
+TEST(LabConfig, BadSensorValuesNameThePathAndTheReason) {
+    struct bad_sensor {
+        const char* json;
+        const char* where;
+        const char* reason;
+    };
+    const std::string long_rule(64, 'r');
+    const bad_sensor cases[] = {
+        {R"({"firewall": {"inbound_interface": "eth0"}})", "sensors.firewall.inbound_interface: ",
+         "\"eth0\" is not a PAN-OS interface (ethernet<slot>/<port>"},
+        {R"({"firewall": {"from_zone": "trust,dmz"}})", "sensors.firewall.from_zone: ", "is not a PAN-OS zone name"},
+        {R"({"firewall": {"log_forwarding_profile": ""}})", "sensors.firewall.log_forwarding_profile: ",
+         "is not a PAN-OS log forwarding profile name"},
+        {R"({"firewall": {"rule": 7}})", "sensors.firewall.rule: ", "expected a string"},
+        {R"({"firewall": {"zone": "trust"}})", "sensors.firewall.zone: ", "unknown key"},
+        {R"({"proxy": {}})", "sensors.proxy: ", "unknown key"},
+        {R"([])", "sensors: ", "expected an object"},
+    };
+    telemetry::testing::temp_dir dir;
+    const std::string path = dir.path("lab.json");
+    auto expect_rejected = [&](const std::string& sensors, const std::string& where, const std::string& reason) {
+        telemetry::testing::write_file(path, R"({"name": "bad", "sensors": )" + sensors + "}");
+        try {
+            load_lab_config(path);
+            ADD_FAILURE() << sensors << " was accepted";
+        } catch (const telemetry::input_error& e) {
+            EXPECT_EQ(e.file(), path);
+            EXPECT_NE(e.reason().find(where), std::string::npos) << e.what();
+            EXPECT_NE(e.reason().find(reason), std::string::npos) << e.what();
+        }
+    };
+    for (const bad_sensor& b : cases) expect_rejected(b.json, b.where, b.reason);
+    expect_rejected(R"({"firewall": {"rule": ")" + long_rule + R"("}})", "sensors.firewall.rule: ",
+                    "is not a PAN-OS security rule name (1 to 63");
 }
 
 struct bad_lab {

@@ -3,9 +3,12 @@
 #include "emulators/network_logs.hpp"
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+
+#include "emulators/request_records.hpp"
 
 #include "telemetry/format.hpp"
 #include "telemetry/time_format.hpp"
@@ -319,6 +322,131 @@ TEST(NetworkLogs, EachRecordStartsFromItsOwnEvent) {
     ASSERT_EQ(ecs.size(), 2u);
     EXPECT_EQ(ecs[0].run_id, "run-1");
     EXPECT_EQ(ecs[1].run_id, "");
+}
+
+// The columns of the one record line of a CSV log with no quoting in it (0-based).
+std::vector<std::string> csv_columns(const std::string& text) {
+    std::vector<std::string> columns;
+    std::stringstream line(text.substr(0, text.find('\n')));
+    std::string column;
+    while (std::getline(line, column, ',')) columns.push_back(column);
+    return columns;
+}
+
+// PAN-OS TRAFFIC columns 12 Rule, 17 Source Zone, 18 Destination Zone, 19 Inbound Interface, 20 Outbound
+// Interface, 21 Log Action (FIDELITY.md; 1-based), as a lab firewall fills them.
+TEST(NetworkLogs, FirewallRuleZonesAndInterfacesHaveLabDefaults) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    logs.emit(connection_record(1));
+    logs.close();
+    const std::string path = logs.path_of("panos-traffic", event_kind::network_session);
+    if (path.empty()) GTEST_SKIP() << "no panos-traffic writer in this build";
+    std::vector<std::string> columns = csv_columns(read_file(path));
+    ASSERT_GE(columns.size(), 40u);
+    EXPECT_EQ(columns[11], "allow-web-egress");
+    EXPECT_EQ(columns[16], "trust");
+    EXPECT_EQ(columns[17], "untrust");
+    EXPECT_EQ(columns[18], "ethernet1/2");
+    EXPECT_EQ(columns[19], "ethernet1/1");
+    EXPECT_EQ(columns[20], "default");
+    auto events = read_back("panos-traffic", path);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].extra_value("rule"), "allow-web-egress");
+    EXPECT_EQ(events[0].extra_value("logset"), "default");
+}
+
+TEST(NetworkLogs, FirewallSettingsComeFromTheLabFile) {
+    temp_dir dir;
+    const std::string lab_path = dir.path("lab.json");
+    telemetry::testing::write_file(lab_path, R"({"name": "fw", "sensors": {"firewall": {
+        "rule": "C2 egress test", "from_zone": "corp-lan", "to_zone": "internet",
+        "inbound_interface": "ae1.100", "outbound_interface": "ethernet1/3", "log_forwarding_profile": "to-qradar"}}})");
+    network_log_options o = options_for(dir);
+    o.sensors = load_lab_config(lab_path).sensors;
+    network_logs logs(o);
+    logs.emit(connection_record(1));
+    logs.close();
+    const std::string path = logs.path_of("panos-traffic", event_kind::network_session);
+    if (path.empty()) GTEST_SKIP() << "no panos-traffic writer in this build";
+    std::vector<std::string> columns = csv_columns(read_file(path));
+    ASSERT_GE(columns.size(), 40u);
+    EXPECT_EQ(columns[11], "C2 egress test");
+    EXPECT_EQ(columns[16], "corp-lan");
+    EXPECT_EQ(columns[17], "internet");
+    EXPECT_EQ(columns[18], "ae1.100");
+    EXPECT_EQ(columns[19], "ethernet1/3");
+    EXPECT_EQ(columns[20], "to-qradar");
+}
+
+// conn.log: history as the server saw the connection, conn_state from how it ended; PAN-OS the matching reason.
+TEST(NetworkLogs, ZeekHistoryAndStateFollowHowTheConnectionEnded) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    connection_info conn{"10.0.0.5", 50000, "127.0.0.1", 8443, "beacon.acme.workers.dev", 1, 1'700'000'000'000'000'000};
+    connection_facts facts;
+    facts.closed_at = conn.connected_at + 1'000'000'000;
+    facts.bytes_from_client = 900;
+    facts.bytes_to_client = 2400;
+    facts.tls_established = true;
+    for (connection_close c : {connection_close::client_first, connection_close::server_first, connection_close::client_reset}) {
+        facts.closed_first = c;
+        ++conn.connection_id;
+        logs.emit(connection_event(conn, facts));
+    }
+    connection_facts refused;
+    refused.refused_at_cap = true;
+    ++conn.connection_id;
+    logs.emit(connection_event(conn, refused));
+    logs.close();
+
+    const std::string zeek_path = logs.path_of("zeek-conn", event_kind::network_session);
+    if (zeek_path.empty()) GTEST_SKIP() << "no zeek-conn writer in this build";
+    auto zeek = read_back("zeek-conn", zeek_path);
+    ASSERT_EQ(zeek.size(), 4u);
+    EXPECT_EQ(zeek[0].extra_value("history"), "ShADadFf");
+    EXPECT_EQ(zeek[0].network.action, "SF");
+    EXPECT_EQ(zeek[1].extra_value("history"), "ShADadfF");
+    EXPECT_EQ(zeek[1].network.action, "SF");
+    EXPECT_EQ(zeek[2].extra_value("history"), "ShADadR");
+    EXPECT_EQ(zeek[2].network.action, "RSTO");
+    EXPECT_EQ(zeek[3].extra_value("history"), "ShAr");
+    EXPECT_EQ(zeek[3].network.action, "RSTR");
+    EXPECT_NE(read_file(zeek_path).find("\tShADadFf\t"), std::string::npos) << "the history column as written";
+
+    auto panos = read_back("panos-traffic", logs.path_of("panos-traffic", event_kind::network_session));
+    ASSERT_EQ(panos.size(), 4u);
+    EXPECT_EQ(panos[0].extra_value("session_end_reason"), "tcp-fin");
+    EXPECT_EQ(panos[1].extra_value("session_end_reason"), "tcp-fin");
+    EXPECT_EQ(panos[2].extra_value("session_end_reason"), "tcp-rst-from-client");
+    EXPECT_EQ(panos[3].extra_value("session_end_reason"), "tcp-rst-from-server");
+}
+
+// QRadar's proxy DSMs put a web request in Event Category WebProxy, not LEEF's network session default.
+TEST(NetworkLogs, LeefAccessRecordsAreWebProxyEvents) {
+    temp_dir dir;
+    network_logs logs(options_for(dir));
+    logs.emit(request_event(1));
+    event own = request_event(2);
+    own.set_extra("cat", "proxy-custom");  // a category the event brings is kept
+    logs.emit(own);
+    logs.emit(request_event(3));  // and does not stick to the next record
+    logs.close();
+    const std::string path = logs.path_of("leef", event_kind::http_request);
+    if (path.empty()) GTEST_SKIP() << "no leef writer in this build";
+    const std::string text = read_file(path);
+    EXPECT_NE(text.find("|TCP_MISS|x09|"), std::string::npos) << text;
+    EXPECT_NE(text.find("\tcat=WebProxy\t"), std::string::npos) << text;
+    EXPECT_EQ(text.find("cat=network_session"), std::string::npos) << text;
+    auto events = read_back("leef", path);
+    ASSERT_EQ(events.size(), 3u);
+    EXPECT_EQ(events[0].extra_value("cat"), "WebProxy");
+    EXPECT_EQ(events[1].extra_value("cat"), "proxy-custom");
+    EXPECT_EQ(events[2].extra_value("cat"), "WebProxy");
+    // The ECS record is the server's own: no vendor category.
+    auto ecs = read_back("ecs-json", logs.path_of("ecs-json", event_kind::http_request));
+    ASSERT_EQ(ecs.size(), 3u);
+    EXPECT_EQ(ecs[0].extra_value("cat"), "");
 }
 
 TEST(NetworkLogs, ReportsMissingFormatsOnceAndSkipsThem) {

@@ -1,6 +1,13 @@
 // The access and connection records the server emits, built from what a session observed.
 #include "emulators/request_records.hpp"
 
+#include <cerrno>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <gtest/gtest.h>
 
 namespace sclab::emulators {
@@ -134,6 +141,87 @@ TEST(ConnectionEvent, RealByteAndPacketCountsAndDuration) {
     EXPECT_FALSE(failed.network.packets_sent.has_value());
     EXPECT_EQ(failed.network.protocol, "");
     EXPECT_EQ(failed.network.destination.hostname, "other");
+}
+
+// A served connection: ClientHello and requests from the client, answers from the server.
+connection_facts served_connection(connection_close closed_first) {
+    connection_facts f;
+    f.closed_at = sample_connection().connected_at + 1'000'000'000;
+    f.bytes_from_client = 900;
+    f.bytes_to_client = 2400;
+    f.tls_established = true;
+    f.requests = 1;
+    f.closed_first = closed_first;
+    return f;
+}
+
+std::string history_of(const connection_facts& f) {
+    return std::string(connection_event(sample_connection(), f).extra_value("history"));
+}
+
+// Zeek's letters: S h a d f r, upper case from the client, lower case from the server, in order of first sight.
+TEST(ConnectionEvent, ZeekHistoryFollowsWhoClosedFirst) {
+    EXPECT_EQ(history_of(served_connection(connection_close::client_first)), "ShADadFf");  // Zeek's own example
+    EXPECT_EQ(history_of(served_connection(connection_close::server_first)), "ShADadfF");
+    EXPECT_EQ(history_of(served_connection(connection_close::client_reset)), "ShADadR");
+    EXPECT_EQ(history_of(connection_facts{}), "ShAfFa") << "the default is the server closing first";
+}
+
+TEST(ConnectionEvent, ZeekHistoryHasNoDataLettersForSilentSides) {
+    connection_facts silent = served_connection(connection_close::client_first);
+    silent.bytes_from_client = 0;  // connected and left without a ClientHello: nothing was sent either way
+    silent.bytes_to_client = 0;
+    silent.tls_established = false;
+    EXPECT_EQ(history_of(silent), "ShAFf");
+    silent.closed_first = connection_close::server_first;  // the handshake timeout: the server's last ACK is "a"
+    EXPECT_EQ(history_of(silent), "ShAfFa");
+
+    connection_facts unanswered = served_connection(connection_close::server_first);
+    unanswered.bytes_to_client = 0;  // the client's bytes, never an answer
+    EXPECT_EQ(history_of(unanswered), "ShADafF");
+}
+
+// Refused at the cap: reset by the server unread, whatever else the facts say.
+TEST(ConnectionEvent, RefusedConnectionIsAServerReset) {
+    connection_facts refused;
+    refused.refused_at_cap = true;
+    refused.closed_at = sample_connection().connected_at;
+    telemetry::event e = connection_event(sample_connection(), refused);
+    EXPECT_EQ(e.extra_value("history"), "ShAr");
+    EXPECT_EQ(e.extra_value("session_end_reason"), "tcp-rst-from-server");
+}
+
+TEST(ConnectionEvent, SessionEndReasonOnlyForResets) {
+    EXPECT_EQ(connection_event(sample_connection(), served_connection(connection_close::client_reset))
+                  .extra_value("session_end_reason"),
+              "tcp-rst-from-client");
+    for (connection_close c : {connection_close::client_first, connection_close::server_first})
+        EXPECT_EQ(connection_event(sample_connection(), served_connection(c)).extra_value("session_end_reason"), "")
+            << "a FIN is the firewall view's default (tcp-fin)";
+}
+
+// The errors tls_socket ends a read or handshake with, and who closed first for each.
+TEST(CloseOfFailedRead, ClientEndsAreTheClients) {
+    namespace asio = boost::asio;
+    EXPECT_EQ(close_of_failed_read(asio::error::eof), connection_close::client_first);  // close_notify
+    EXPECT_EQ(close_of_failed_read(asio::ssl::error::stream_truncated), connection_close::client_first);  // bare FIN
+    EXPECT_EQ(close_of_failed_read(boost::system::error_code(ECONNRESET, boost::system::system_category())),
+              connection_close::client_reset);
+    // A fatal alert from the client (curl without the lab CA sends "unknown CA"), as OpenSSL reports it.
+    const auto alert = static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_TLSV1_ALERT_UNKNOWN_CA));
+    EXPECT_EQ(close_of_failed_read(boost::system::error_code(alert, asio::error::get_ssl_category())),
+              connection_close::client_first);
+}
+
+TEST(CloseOfFailedRead, EverythingElseLeavesTheServerToClose) {
+    namespace asio = boost::asio;
+    EXPECT_EQ(close_of_failed_read(asio::error::operation_aborted), connection_close::server_first);  // timeout, stop
+    // A TLS error in the client's bytes: the server sends its alert and closes.
+    const auto no_cipher = static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_NO_SHARED_CIPHER));
+    EXPECT_EQ(close_of_failed_read(boost::system::error_code(no_cipher, asio::error::get_ssl_category())),
+              connection_close::server_first);
+    EXPECT_EQ(close_of_failed_read(boost::system::error_code(ETIMEDOUT, boost::system::system_category())),
+              connection_close::server_first);
 }
 
 }  // namespace
