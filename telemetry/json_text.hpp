@@ -3,6 +3,7 @@
 // from deep inside the library).
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,23 @@
 
 namespace sclab::telemetry {
 
+// A member name written in the code as a string literal. Checked when the program is compiled (consteval): it
+// needs no JSON escaping, so the writer copies it as it is. Names known only at run time (an event's extra
+// fields, a caller's parameter) go through the std::string_view overloads, which escape.
+struct json_name {
+    template <std::size_t N>
+    consteval json_name(const char (&literal)[N]) : text(literal, N - 1) {
+        for (char c : text)
+            if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+                throw "a json_name literal must not need escaping";  // a compile error, never thrown at run time
+    }
+    std::string_view text;
+};
+
+// A name known only at run time: std::string, std::string_view (not a literal: those are json_names).
+template <class T>
+concept runtime_json_name = std::same_as<T, std::string> || std::same_as<T, std::string_view>;
+
 // Writes one JSON value into a string, tracking commas. Keys and strings are escaped; raw() inserts
 // JSON text the caller vouches for (an embedded object kept as text).
 class json_writer {
@@ -24,7 +42,16 @@ public:
     json_writer& end_object() { return close('}'); }
     json_writer& begin_array() { return open('['); }
     json_writer& end_array() { return close(']'); }
-    json_writer& key(std::string_view k) {
+    json_writer& key(json_name k) {
+        comma();
+        out_.push_back('"');
+        out_.append(k.text);
+        out_.append("\":", 2);
+        after_key_ = true;
+        return *this;
+    }
+    template <runtime_json_name Name>
+    json_writer& key(const Name& k) {
         comma();
         append_json_string(out_, k);
         out_.push_back(':');
@@ -34,6 +61,16 @@ public:
     json_writer& string(std::string_view v) {
         comma();
         append_json_string(out_, v);
+        return *this;
+    }
+    // A string whose text `fill` appends to the output: for values made of characters JSON never escapes (a
+    // timestamp, a name joined from literals), written without a string of their own.
+    template <class Fill>
+    json_writer& unescaped_string(Fill fill) {
+        comma();
+        out_.push_back('"');
+        fill(out_);
+        out_.push_back('"');
         return *this;
     }
     json_writer& number(std::uint64_t v) {
@@ -65,8 +102,12 @@ public:
     }
 
     // Shorthands that skip empty values, for formats whose exporters omit empty fields.
-    json_writer& field(std::string_view k, std::string_view v) { return key(k).string(v); }
-    json_writer& field_if(std::string_view k, std::string_view v) { return v.empty() ? *this : field(k, v); }
+    json_writer& field(json_name k, std::string_view v) { return key(k).string(v); }
+    json_writer& field_if(json_name k, std::string_view v) { return v.empty() ? *this : field(k, v); }
+    template <runtime_json_name Name>
+    json_writer& field(const Name& k, std::string_view v) { return key(k).string(v); }
+    template <runtime_json_name Name>
+    json_writer& field_if(const Name& k, std::string_view v) { return v.empty() ? *this : field(k, v); }
 
 private:
     json_writer& open(char c) {

@@ -1,5 +1,7 @@
 #include "telemetry/text.hpp"
 
+#include "telemetry/byte_scan.hpp"
+
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -106,36 +108,12 @@ bool xml_unescape(std::string_view text, std::string& out) {
     return true;
 }
 
-namespace {
-// Eight bytes at a time: true when any byte is a control character, '"' or '\\' (the bytes JSON escapes).
-inline bool word_needs_escape(std::uint64_t w) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    auto has_zero = [](std::uint64_t v) { return ((v - ones) & ~v & highs) != 0; };
-    const bool below_space = ((w - ones * 0x20) & ~w & highs) != 0;
-    return below_space || has_zero(w ^ (ones * '"')) || has_zero(w ^ (ones * '\\'));
-}
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
-    std::size_t run = 0;  // start of the current run of bytes that need no escape
-    std::size_t i = 0;
-    while (i < text.size()) {
-        // Skip clean words quickly; most strings have nothing to escape.
-        if (i + 8 <= text.size()) {
-            std::uint64_t w;
-            std::memcpy(&w, text.data() + i, 8);
-            if (!word_needs_escape(w)) {
-                i += 8;
-                continue;
-            }
-        }
-        unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            ++i;
-            continue;
-        }
+    std::size_t run = 0;  // start of the bytes copied as they are
+    for (std::size_t i = find_control_or(text, 0, '"', '\\'); i < text.size(); i = find_control_or(text, i, '"', '\\')) {
+        const auto c = static_cast<unsigned char>(text[i]);
         out.append(text.data() + run, i - run);
         run = ++i;
         switch (c) {

@@ -34,17 +34,20 @@ constexpr int days_in_month(int y, int m) {
     return days[m - 1];
 }
 
+// `value` in decimal, its digits zero-padded to `width` (at most 20), formatted backwards in place and appended
+// in one piece: timestamps are written several times per record.
 void append_digits(std::string& out, long long value, int width) {
     char buf[24];
-    int n = 0;
-    unsigned long long v = static_cast<unsigned long long>(value < 0 ? -value : value);
+    char* const end = buf + sizeof buf;
+    char* p = end;
+    unsigned long long v = value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
     do {
-        buf[n++] = static_cast<char>('0' + v % 10);
+        *--p = static_cast<char>('0' + v % 10);
         v /= 10;
     } while (v != 0);
-    if (value < 0) out.push_back('-');
-    for (int i = n; i < width; ++i) out.push_back('0');
-    while (n > 0) out.push_back(buf[--n]);
+    while (end - p < width && p > buf + 1) *--p = '0';
+    if (value < 0) *--p = '-';
+    out.append(p, static_cast<std::size_t>(end - p));
 }
 
 // Reads exactly `width` decimal digits.
@@ -105,9 +108,9 @@ std::size_t parse_fraction(std::string_view text, std::size_t pos, int& nanos, b
 void append_date_time(std::string& out, const civil_time& c, char date_sep, char time_sep) {
     append_digits(out, c.year, 4);
     out.push_back(date_sep);
-    append_digits(out, c.month, 2);
+    append_two_digits(out, c.month);
     out.push_back(date_sep);
-    append_digits(out, c.day, 2);
+    append_two_digits(out, c.day);
     out.push_back(time_sep);
     append_clock_time(out, c);
 }
@@ -128,14 +131,18 @@ std::string_view month_abbreviation(int month) {
     return months[month - 1];
 }
 
-void append_two_digits(std::string& out, int value) { append_digits(out, value, 2); }
+void append_two_digits(std::string& out, int value) {
+    if (value < 0 || value > 99) return append_digits(out, value, 2);
+    const char pair[2] = {static_cast<char>('0' + value / 10), static_cast<char>('0' + value % 10)};
+    out.append(pair, 2);
+}
 
 void append_clock_time(std::string& out, const civil_time& c) {
-    append_digits(out, c.hour, 2);
+    append_two_digits(out, c.hour);
     out.push_back(':');
-    append_digits(out, c.minute, 2);
+    append_two_digits(out, c.minute);
     out.push_back(':');
-    append_digits(out, c.second, 2);
+    append_two_digits(out, c.second);
 }
 
 civil_time to_civil(time_ns t) {

@@ -36,24 +36,22 @@ ecs_classification classify(event_kind kind) {
 
 // ---- writing -------------------------------------------------------------------------------------------
 
-void time_field(json_writer& w, std::string_view key, time_ns t) {
+void time_field(json_writer& w, json_name key, time_ns t) {
     if (t == 0) return;
-    std::string s;
-    append_iso8601(s, t, 9);
-    w.field(key, s);
+    w.key(key).unescaped_string([t](std::string& out) { append_iso8601(out, t, 9); });
 }
 
 template <class T>
-void number_if(json_writer& w, std::string_view key, const std::optional<T>& v) {
+void number_if(json_writer& w, json_name key, const std::optional<T>& v) {
     if (v) w.key(key).number(static_cast<std::uint64_t>(*v));
 }
 
-void number_if_nonzero(json_writer& w, std::string_view key, std::uint64_t v) {
+void number_if_nonzero(json_writer& w, json_name key, std::uint64_t v) {
     if (v != 0) w.key(key).number(v);
 }
 
 // "DOMAIN\name" as ECS user.domain + user.name.
-void user_object(json_writer& w, std::string_view key, std::string_view user) {
+void user_object(json_writer& w, json_name key, std::string_view user) {
     if (user.empty()) return;
     w.key(key).begin_object();
     std::size_t slash = user.find('\\');
@@ -85,7 +83,7 @@ bool has_any(const process_ref& p) { return !(p == process_ref{}); }
 
 void write_process(json_writer& w, const event& e) {
     const process_info& p = e.process;
-    const process_info empty_process;
+    static const process_info empty_process;
     if (p == empty_process && !has_any(e.parent)) return;
     w.key("process").begin_object();
     process_ref_fields(w, p);
@@ -109,7 +107,7 @@ void write_process(json_writer& w, const event& e) {
     w.end_object();
 }
 
-void write_endpoint(json_writer& w, std::string_view key, const endpoint& ep, const std::optional<std::uint64_t>& bytes,
+void write_endpoint(json_writer& w, json_name key, const endpoint& ep, const std::optional<std::uint64_t>& bytes,
                     const std::optional<std::uint64_t>& packets) {
     if (ep == endpoint{} && !bytes && !packets) return;
     w.key(key).begin_object();
@@ -184,10 +182,9 @@ void write_ecs(std::string& out, const event& e) {
     w.begin_object();
     time_field(w, "@timestamp", e.time);
     const ecs_classification cls = classify(e.kind);
-    std::string dataset(dataset_prefix);
-    dataset += to_string(e.kind);
     w.key("event").begin_object();
-    w.field("kind", "event").field("category", cls.category).field("type", cls.type).field("dataset", dataset);
+    w.field("kind", "event").field("category", cls.category).field("type", cls.type);
+    w.key("dataset").unescaped_string([&e](std::string& out) { out.append(dataset_prefix).append(to_string(e.kind)); });
     w.field_if("id", e.record_id);
     w.field_if("action", cloud ? std::string_view(e.cloud.action) : std::string_view(n.action));
     if (cloud) w.field("outcome", e.cloud.success ? "success" : "failure");

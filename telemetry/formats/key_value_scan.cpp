@@ -1,5 +1,6 @@
 #include "telemetry/formats/key_value_scan.hpp"
 
+#include "telemetry/byte_scan.hpp"
 #include "telemetry/input_error.hpp"
 
 namespace sclab::telemetry {
@@ -18,12 +19,9 @@ std::size_t escaped_length(std::string_view text, std::size_t i, const backslash
 void append_backslash_escaped(std::string& out, std::string_view value, const backslash_escaping& rule) {
     const char sep0 = rule.separator.empty() ? '\\' : rule.separator[0];
     std::size_t run = 0;  // start of the bytes that are copied as they are
-    for (std::size_t i = 0; i < value.size();) {
+    for (std::size_t i = find_any_of4(value, 0, '\\', sep0, '\n', '\r'); i < value.size();
+         i = find_any_of4(value, i, '\\', sep0, '\n', '\r')) {
         const char c = value[i];
-        if (c != '\\' && c != sep0 && c != '\n' && c != '\r') {
-            ++i;
-            continue;
-        }
         out.append(value.data() + run, i - run);
         if (c == sep0 && value.substr(i).starts_with(rule.separator)) {
             out.push_back('\\');

@@ -20,6 +20,7 @@
 //  - a value Squid does not have is "-"; an empty result code is written NONE, as Squid does for errors.
 #include <array>
 
+#include "telemetry/byte_scan.hpp"
 #include "telemetry/format.hpp"
 #include "telemetry/formats/field_text.hpp"
 #include "telemetry/text.hpp"
@@ -38,14 +39,13 @@ constexpr std::array<bool, 256> url_unsafe_bytes = [] {
     for (char c : std::string_view("<>\"#{}|\\^~[]`'")) t[static_cast<unsigned char>(c)] = true;
     return t;
 }();
-bool url_unsafe(unsigned char c) { return url_unsafe_bytes[c]; }
 
 void append_url_escaped(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::size_t run = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = find_flagged(text, 0, url_unsafe_bytes); i < text.size();
+         i = find_flagged(text, i + 1, url_unsafe_bytes)) {
         auto c = static_cast<unsigned char>(text[i]);
-        if (!url_unsafe(c)) continue;
         out.append(text.data() + run, i - run);
         run = i + 1;
         out.push_back('%');
