@@ -3,6 +3,7 @@
 // that a handler might put into an audit record.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,23 @@ public:
     bool empty() const { return secrets_.empty(); }
 
 private:
-    std::vector<std::string> secrets_;
+    // Whether any secret occurs in text[from, end). Every log record is scrubbed and almost none holds a secret,
+    // so this is the common path: it looks at one 8-byte window every `stride_` bytes (the shortest secret's
+    // length - 7: every occurrence of every secret contains a whole sampled window) and looks the window up
+    // among the 8-byte pieces of all secrets, instead of searching for each secret in turn.
+    bool may_hold_secret(std::string_view text, std::size_t from) const;
+
+    struct piece {
+        std::uint64_t bytes = 0;                // the 8 bytes of secrets_[secret] at `offset`
+        std::uint32_t secret = no_secret;
+        std::uint32_t offset = 0;
+    };
+    static constexpr std::uint32_t no_secret = ~std::uint32_t{0};
+
+    std::vector<std::string> secrets_;  // longest first
+    std::vector<piece> pieces_;          // open addressing, a power of two in size, at most half full
+    int piece_bits_ = 0;
+    std::size_t stride_ = 1;
 };
 
 }  // namespace sclab::emulators

@@ -92,5 +92,36 @@ TEST(SecretScrubber, AgreesWithAPlainSearchAtEveryPositionAndLength) {
     EXPECT_GT(replaced, 5000);  // the texts did hold secrets
 }
 
+TEST(SecretScrubber, FindsLongSecretsAtEveryOffsetInLongRecords) {
+    // Only long secrets: the scrubber then samples one window every (shortest length - 7) = 13 bytes, so this
+    // checks that no offset, length or record size slips between two samples (the test above samples every byte).
+    const std::vector<std::string> secrets = {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                                              "sclab-lab-cloudflare-api-token-do-not-use-elsewhere",
+                                              "sclab-lab-google-20"};
+    const secret_scrubber scrubber(secrets);
+    const std::string filler = "sclab-lab-\"{}:,google EXAMPLE";
+    telemetry::seeded_random random(11);
+    int replaced = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        const std::size_t length = random.uniform_int(0, 600);
+        while (text.size() < length) {
+            if (random.bernoulli(0.02)) {
+                const std::string& s = secrets[random.uniform_int(0, secrets.size() - 1)];
+                text += random.bernoulli(0.7) ? s : s.substr(random.uniform_int(0, 3), random.uniform_int(1, s.size() - 4));
+            } else {
+                text.push_back(filler[random.uniform_int(0, filler.size() - 1)]);
+            }
+        }
+        const std::size_t from = random.bernoulli(0.5) ? 0 : random.uniform_int(0, text.size());
+        std::string expected = scrubbed_the_plain_way(text, secrets, from);
+        std::string actual = text;
+        scrubber.scrub(actual, from);
+        ASSERT_EQ(actual, expected) << "text \"" << text << "\" from " << from;
+        replaced += actual != text;
+    }
+    EXPECT_GT(replaced, 5000);
+}
+
 }  // namespace
 }  // namespace sclab::emulators
