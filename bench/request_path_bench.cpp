@@ -5,9 +5,13 @@
 //
 // Time is a virtual clock stepped 1 ms per request and the seed is fixed, so two builds given the same
 // arguments write byte-identical logs (--logs DIR keeps them for a diff; --responses FILE writes every response
-// as it would go on the wire, for the same check of the answers). Prints ns/request per host; the
-// machine is shared, so count instructions with callgrind, collecting only the measured loop:
+// as it would go on the wire, for the same check of the answers). Prints ns/request per host: on the calling
+// thread (what an I/O thread spends), and until the log writer thread has written every record too. The
+// machine is shared, so count instructions with callgrind, collecting only the measured loop (the I/O thread's
+// part) or the loop and the log writer (the whole cost):
 //   valgrind --tool=callgrind --toggle-collect='*measure_requests*' bench_request_path --host worker -n 2000
+//   valgrind --tool=callgrind --toggle-collect='*measure_requests*' --toggle-collect='*run_writer*' \
+//       bench_request_path --host worker -n 2000
 //
 // Usage: bench_request_path [--host worker|lambda|apps_script|cloud_function|unknown|all] [-n REQUESTS]
 //                           [--logs DIR] [--responses FILE] [--lab FILE] [--profiles FILE]
@@ -149,7 +153,8 @@ int main(int argc, char** argv) {
             if (!responses_file) throw std::runtime_error("cannot write " + responses_path);
         }
         std::ostream* responses = responses_path.empty() ? nullptr : &responses_file;
-        std::printf("%-15s %10s %12s %7s\n", "host", "requests", "ns/request", "status");
+        std::printf("%-15s %10s %14s %18s %7s\n", "host", "requests", "ns/request I/O", "ns/request logged",
+                    "status");
         bool any = false;
         std::uint64_t connection_id = 0;
         for (const bench_host& h : bench_hosts()) {
@@ -160,9 +165,14 @@ int main(int argc, char** argv) {
                                  ++connection_id, clock.now()};
             const auto start = std::chrono::steady_clock::now();
             unsigned status = measure_requests(stack.routes(), logs, clock, req, conn, count, responses);
-            const auto ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
-            std::printf("%-15.*s %10ld %12.0f %7u\n", static_cast<int>(h.name.size()), h.name.data(), count,
-                        ns / static_cast<double>(count), status);
+            const auto served = std::chrono::steady_clock::now();
+            logs.flush();
+            const auto logged = std::chrono::steady_clock::now();
+            const auto per_request = [count](auto d) {
+                return std::chrono::duration<double, std::nano>(d).count() / static_cast<double>(count);
+            };
+            std::printf("%-15.*s %10ld %14.0f %18.0f %7u\n", static_cast<int>(h.name.size()), h.name.data(), count,
+                        per_request(served - start), per_request(logged - start), status);
             // The connection's record at its close, as the session's destructor emits it (not measured: once per
             // connection), so the flow logs are compared too.
             connection_facts closed;

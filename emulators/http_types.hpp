@@ -26,11 +26,12 @@ struct connection_info {
     telemetry::time_ns connected_at = 0;
 };
 
-// Receives the telemetry the emulators produce (audit records, access records). Thread-safe.
+// Receives the telemetry the emulators produce (audit records, access records). Thread-safe. Takes the event by
+// value: the server hands over the records it builds (moved, not copied); a sink may keep them.
 class event_sink {
 public:
     virtual ~event_sink() = default;
-    virtual void emit(const telemetry::event& e) = 0;
+    virtual void emit(telemetry::event e) = 0;
 };
 
 class request_handler {

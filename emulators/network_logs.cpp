@@ -1,5 +1,6 @@
 #include "emulators/network_logs.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "telemetry/input_error.hpp"
@@ -148,7 +149,7 @@ network_logs::network_logs(network_log_options options)
         for (const auto& n : missing_formats_) names += (names.empty() ? "" : ", ") + n;
         report("this build has no writer for " + names + "; those logs are not written");
     }
-    flusher_ = std::thread([this] { flush_periodically(); });
+    writer_ = std::thread([this] { run_writer(); });
 }
 
 network_logs::~network_logs() {
@@ -158,27 +159,43 @@ network_logs::~network_logs() {
     }
 }
 
-void network_logs::emit(const event& e) {
-    if (closed_.load(std::memory_order_acquire)) {
-        dropped_.fetch_add(1);
-        return;
+void network_logs::emit(event e) {
+    if (!queue_.push(std::move(e))) dropped_.fetch_add(1);  // closed
+}
+
+void network_logs::run_writer() {
+    std::vector<event> batch;
+    auto next_flush = std::chrono::steady_clock::now() + options_.flush_interval;
+    for (;;) {
+        const auto now = std::chrono::steady_clock::now();
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(std::max(next_flush - now, std::chrono::steady_clock::duration::zero()));
+        const std::size_t taken = queue_.take(batch, wait);
+        for (const event& e : batch) write_event(e);
+        if (std::chrono::steady_clock::now() >= next_flush) {
+            flush_files();
+            next_flush = std::chrono::steady_clock::now() + options_.flush_interval;
+        }
+        queue_.written(taken);
+        if (taken == 0 && queue_.closed()) return;  // closed and drained
     }
-    // The record of a log that changes something (a sensor view, the run id left out) is built in this thread's
-    // scratch event: copied from `e` once (into warm strings: no allocation), and undone between two such logs.
-    thread_local event scratch;
-    bool copied = false;  // scratch holds `e`, but for what undo_views() restores
+}
+
+void network_logs::write_event(const event& e) {
+    // The record of a log that changes something (a sensor view, the run id left out) is built in the scratch
+    // event: copied from `e` once (into warm strings: no allocation), and undone between two such logs.
+    bool copied = false;  // scratch_ holds `e`, but for what undo_views() restores
     for (auto& entry : logs_) {
         const log_layout& layout = entry->layout;
         if (layout.kind != e.kind) continue;
         if (!layout.provider.empty() && layout.provider != e.cloud.provider) continue;
         const event* record = &e;
         if (layout.view != nullptr || (!layout.keeps_run_id && !e.run_id.empty())) {
-            if (copied) undo_views(scratch, e);
-            else scratch = e;
+            if (copied) undo_views(scratch_, e);
+            else scratch_ = e;
             copied = true;
-            if (!layout.keeps_run_id) scratch.run_id.clear();
-            if (layout.view != nullptr) layout.view(scratch, options_.sensors);
-            record = &scratch;
+            if (!layout.keeps_run_id) scratch_.run_id.clear();
+            if (layout.view != nullptr) layout.view(scratch_, options_.sensors);
+            record = &scratch_;
         }
         try {
             entry->log.write(*record);
@@ -191,6 +208,11 @@ void network_logs::emit(const event& e) {
 }
 
 void network_logs::flush() {
+    queue_.wait_until_written();
+    flush_files();
+}
+
+void network_logs::flush_files() {
     for (auto& entry : logs_) {
         try {
             entry->log.flush();
@@ -200,25 +222,14 @@ void network_logs::flush() {
     }
 }
 
-void network_logs::flush_periodically() {
-    std::unique_lock lock(flusher_mutex_);
-    while (!stopping_) {
-        flusher_wake_.wait_for(lock, options_.flush_interval, [this] { return stopping_; });
-        if (stopping_) break;
-        lock.unlock();
-        flush();
-        lock.lock();
-    }
-}
-
 void network_logs::close() {
     {
-        std::lock_guard lock(flusher_mutex_);
-        if (closed_.exchange(true)) return;
-        stopping_ = true;
+        std::lock_guard lock(close_mutex_);
+        if (closed_) return;
+        closed_ = true;
     }
-    flusher_wake_.notify_all();
-    if (flusher_.joinable()) flusher_.join();
+    queue_.close();
+    if (writer_.joinable()) writer_.join();
     std::string first_error;
     for (auto& entry : logs_) {
         try {

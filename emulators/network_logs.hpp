@@ -20,7 +20,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -30,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "emulators/event_queue.hpp"
 #include "emulators/http_types.hpp"
 #include "emulators/lab_config.hpp"
 #include "emulators/live_log.hpp"
@@ -59,10 +59,13 @@ public:
     network_logs(const network_logs&) = delete;
     network_logs& operator=(const network_logs&) = delete;
 
-    // Thread-safe. A write error (disk full) is reported once and the record dropped: the emulators keep serving.
-    void emit(const telemetry::event& e) override;
+    // Thread-safe. Queues the event for the log writer thread and returns; waits only when the writer is a whole
+    // queue behind. A write error (disk full) is reported once and the record dropped: the emulators keep serving.
+    void emit(telemetry::event e) override;
+    // Writes every event emitted before the call and makes every complete record visible to readers.
     void flush();
-    // Stops the flusher, writes footers, flushes and fsyncs every file. Later events are dropped. Idempotent.
+    // Writes what is queued, stops the writer, writes footers, flushes and fsyncs every file. Later events are
+    // dropped (counted). Idempotent.
     void close();
 
     // Formats this build does not have; their files are not written.
@@ -73,8 +76,15 @@ public:
 
 private:
     struct log_entry;
-    void flush_periodically();
+    void run_writer();                      // the writer thread: takes queued events, writes, flushes
+    void write_event(const telemetry::event& e);
+    void flush_files();
     void report(const std::string& line);
+
+    // At most this many events wait for the writer (a few megabytes); a sleeping writer is woken once this many
+    // have piled up, otherwise at its flush interval.
+    static constexpr std::size_t queue_capacity = 8192;
+    static constexpr std::size_t queue_wake_batch = 256;
 
     network_log_options options_;
     secret_scrubber scrubber_;
@@ -83,12 +93,11 @@ private:
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<bool> write_error_reported_{false};
 
-    std::mutex flusher_mutex_;
-    std::condition_variable flusher_wake_;
-    bool stopping_ = false;
-    // Read by emit() without the lock: a record that races close() is refused by its live_log instead.
-    std::atomic<bool> closed_{false};
-    std::thread flusher_;
+    event_queue queue_{queue_capacity, queue_wake_batch};
+    telemetry::event scratch_;  // the writer's copy of an event for the logs that change it (sensor views)
+    std::mutex close_mutex_;
+    bool closed_ = false;
+    std::thread writer_;
 };
 
 }  // namespace sclab::emulators

@@ -96,10 +96,9 @@ inline std::size_t find_flagged(std::string_view text, std::size_t from, const s
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
     std::size_t i = from;
+    const auto at = [&](std::size_t k) -> unsigned { return flagged[p[k]]; };  // OR of integers: no branch per byte
     for (; i + 8 <= size; i += 8)
-        if (flagged[p[i]] | flagged[p[i + 1]] | flagged[p[i + 2]] | flagged[p[i + 3]] | flagged[p[i + 4]] |
-            flagged[p[i + 5]] | flagged[p[i + 6]] | flagged[p[i + 7]])
-            break;
+        if ((at(i) | at(i + 1) | at(i + 2) | at(i + 3) | at(i + 4) | at(i + 5) | at(i + 6) | at(i + 7)) != 0) break;
     for (; i < size; ++i)
         if (flagged[p[i]]) return i;
     return size;

@@ -12,9 +12,9 @@ namespace sclab::emulators::testing {
 
 class recording_sink final : public event_sink {
 public:
-    void emit(const telemetry::event& e) override {
+    void emit(telemetry::event e) override {
         std::lock_guard lock(mutex_);
-        events.push_back(e);
+        events.push_back(std::move(e));
     }
     std::vector<telemetry::event> events;
 

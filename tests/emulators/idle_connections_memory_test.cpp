@@ -34,7 +34,7 @@ constexpr double bound_mib = 250;
 // Counts without keeping anything: stored records would be counted as the server's memory.
 class counting_sink final : public event_sink {
 public:
-    void emit(const telemetry::event& e) override {
+    void emit(telemetry::event e) override {
         (e.kind == telemetry::event_kind::network_session ? connections : requests).fetch_add(1);
     }
     std::atomic<std::uint64_t> requests{0}, connections{0};

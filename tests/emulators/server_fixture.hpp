@@ -52,9 +52,9 @@ public:
 // Keeps every event the server emits.
 class recording_sink final : public event_sink {
 public:
-    void emit(const telemetry::event& e) override {
+    void emit(telemetry::event e) override {
         std::lock_guard lock(mutex_);
-        events_.push_back(e);
+        events_.push_back(std::move(e));
     }
     std::vector<telemetry::event> of_kind(telemetry::event_kind kind) const {
         std::lock_guard lock(mutex_);

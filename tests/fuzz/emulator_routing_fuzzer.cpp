@@ -13,7 +13,7 @@ namespace {
 
 class discarding_sink final : public emulators::event_sink {
 public:
-    void emit(const telemetry::event&) override {}
+    void emit(telemetry::event) override {}
 };
 
 struct fuzz_lab {
