@@ -141,12 +141,11 @@ bool event_splitter::skip_to_event_start(std::size_t from_offset) {
         if (pos_ + off < end_) {
             const void* lt = std::memchr(buffer_.data() + pos_ + off, '<', end_ - pos_ - off);
             if (lt != nullptr) {
-                off = static_cast<std::size_t>(static_cast<const char*>(lt) - (buffer_.data() + pos_));
-                if (name_at(off + 1, "Event")) {
-                    advance_to(pos_ + off);
-                    return true;
-                }
-                ++off;
+                // Drop what precedes the '<' first: in a buffer full up to its cap, name_at could not read past
+                // "<Event" and would take it for a start tag cut at end of input.
+                advance_to(static_cast<std::size_t>(static_cast<const char*>(lt) - buffer_.data()));
+                if (name_at(1, "Event")) return true;
+                off = 1;
                 continue;
             }
         }
