@@ -10,8 +10,8 @@
 // machine is shared, so count instructions with callgrind, collecting only the measured loop (the I/O thread's
 // part) or the loop and the log writer (the whole cost):
 //   valgrind --tool=callgrind --toggle-collect='*measure_requests*' bench_request_path --host worker -n 2000
-//   valgrind --tool=callgrind --toggle-collect='*measure_requests*' --toggle-collect='*run_writer*' \
-//       bench_request_path --host worker -n 2000
+//   valgrind --tool=callgrind --toggle-collect='*measure_requests*' --toggle-collect='*run_writer*'
+//       bench_request_path --host worker -n 2000    (one command)
 //
 // Usage: bench_request_path [--host worker|lambda|apps_script|cloud_function|unknown|all] [-n REQUESTS]
 //                           [--logs DIR] [--responses FILE] [--lab FILE] [--profiles FILE]
