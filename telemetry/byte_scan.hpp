@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string_view>
@@ -102,6 +103,26 @@ inline std::size_t find_flagged(std::string_view text, std::size_t from, const s
     for (; i < size; ++i)
         if (flagged[p[i]]) return i;
     return size;
+}
+
+// How many '\n' text holds: line numbers stay exact however far a reader's scan jumps.
+inline std::uint64_t count_newlines(std::string_view text) {
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    std::uint64_t n = 0;
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    while (end - p >= 16) {
+        // Each byte lane counts up to 255 matches (cmpeq gives -1, subtracted), then psadbw sums the lanes.
+        const std::size_t blocks = std::min<std::size_t>(static_cast<std::size_t>(end - p) / 16, 255);
+        __m128i lanes = _mm_setzero_si128();
+        for (std::size_t b = 0; b < blocks; ++b, p += 16)
+            lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), newline));
+        const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());  // two 64-bit lanes, each <= 8 * 255
+        n += static_cast<std::uint64_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
+    }
+#endif
+    return n + static_cast<std::uint64_t>(std::count(p, end, '\n'));
 }
 
 }  // namespace sclab::telemetry

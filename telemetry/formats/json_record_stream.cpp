@@ -1,4 +1,5 @@
 #include "telemetry/formats/json_record_stream.hpp"
+#include "telemetry/byte_scan.hpp"
 #include "telemetry/line_source.hpp"
 
 #include <fcntl.h>
@@ -21,24 +22,6 @@ namespace sclab::telemetry {
 namespace {
 
 bool is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-// Newlines in [p, end): line numbers stay exact however far a scan jumps.
-std::uint64_t count_newlines(const char* p, const char* end) {
-    std::uint64_t n = 0;
-#ifdef SCLAB_SCAN_SSE2
-    const __m128i newline = _mm_set1_epi8('\n');
-    while (end - p >= 16) {
-        // Each byte lane counts up to 255 matches (cmpeq gives -1, subtracted), then psadbw sums the lanes.
-        const std::size_t blocks = std::min<std::size_t>(static_cast<std::size_t>(end - p) / 16, 255);
-        __m128i lanes = _mm_setzero_si128();
-        for (std::size_t b = 0; b < blocks; ++b, p += 16)
-            lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), newline));
-        const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());  // two 64-bit lanes, each <= 8 * 255
-        n += static_cast<std::uint64_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
-    }
-#endif
-    return n + static_cast<std::uint64_t>(std::count(p, end, '\n'));
-}
 
 // Where a record scan stopped: `more` needs more bytes; the others end the record (see scan_record).
 enum class scan_stop { more, complete, broken_string, broken_line };
@@ -239,7 +222,7 @@ int json_record_stream::peek() {
 }
 
 void json_record_stream::advance_to(std::size_t index) {
-    line_ += count_newlines(buffer_.data() + pos_, buffer_.data() + index);
+    line_ += count_newlines(std::string_view(buffer_.data() + pos_, index - pos_));
     pos_ = index;
 }
 

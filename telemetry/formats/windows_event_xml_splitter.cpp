@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "telemetry/byte_scan.hpp"
 #include "telemetry/input_error.hpp"
 #include "telemetry/line_source.hpp"
 
@@ -20,19 +21,6 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 
 // The character after a tag name: whitespace, '>' or '/'.
 bool ends_name(char c) { return c == '>' || c == '/' || is_space(c); }
-
-std::uint64_t count_newlines(const char* p, std::size_t n, bool* crlf = nullptr) {
-    std::uint64_t lines = 0;
-    const char* const begin = p;
-    const char* const end = p + n;
-    while (const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p))) {
-        const char* at = static_cast<const char*>(nl);
-        if (crlf != nullptr && at > begin && at[-1] == '\r') *crlf = true;
-        ++lines;
-        p = at + 1;
-    }
-    return lines;
-}
 
 // XML end-of-line handling (XML 1.0 §2.11): CR LF and a lone CR become LF.
 void normalize_line_ends(std::string_view text, std::string& out) {
@@ -100,7 +88,7 @@ bool event_splitter::name_at(std::size_t offset, std::string_view name) {
 }
 
 void event_splitter::advance_to(std::size_t index) {
-    line_ += count_newlines(buffer_.data() + pos_, index - pos_);
+    line_ += count_newlines(std::string_view(buffer_.data() + pos_, index - pos_));
     pos_ = index;
 }
 
@@ -327,15 +315,13 @@ bool event_splitter::next(std::string_view& event_text, problem_log& problems) {
                 continue;
             }
             event_text = std::string_view(buffer_.data() + pos_, length);
-            // Counting the lines also finds CR LF, the line end Windows writes; only then is the event
-            // normalised (lone CRs with it). A lone CR in an event without any CR LF stays as it is: not worth
-            // a second pass over every event.
-            bool crlf = false;
+            // Only an event with a CR LF, the line end Windows writes, is normalised (lone CRs with it). A lone CR
+            // in an event without any CR LF stays as it is: not worth normalising every event for.
             last_start_ = pos_;
             last_length_ = length;
-            if (!last_was_fast_) line_ += count_newlines(event_text.data(), event_text.size(), &crlf);
+            if (!last_was_fast_) line_ += count_newlines(event_text);
             pos_ += length;  // (the fast path's event holds no newline: its line ends after it)
-            if (crlf) {
+            if (event_text.find("\r\n") != std::string_view::npos) {
                 normalize_line_ends(event_text, normalized_);
                 event_text = normalized_;
             }

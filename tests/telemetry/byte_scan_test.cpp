@@ -2,6 +2,7 @@
 // around the block size, every position of the byte looked for, every starting offset.
 #include "telemetry/byte_scan.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -55,6 +56,18 @@ TEST(ByteScan, FindFlaggedAgreesWithThePlainLoop) {
     for (int c = 0x80; c < 0x100; ++c) table[static_cast<std::size_t>(c)] = true;
     agrees_with_the_plain_loop([&](std::string_view t, std::size_t from) { return find_flagged(t, from, table); },
                                [&](unsigned char c) { return table[c]; }, "<>\" #\x80\xff", "abc/:?=&%-_.~");
+}
+
+TEST(ByteScan, CountNewlinesAgreesWithStdCount) {
+    // Lengths across the 16-byte blocks and past the 255-block lane limit, newlines anywhere.
+    seeded_random random(9);
+    for (std::size_t length : {0, 1, 15, 16, 17, 100, 4079, 4080, 4081, 9000}) {
+        std::string text;
+        for (std::size_t i = 0; i < length; ++i) text.push_back(random.bernoulli(0.3) ? '\n' : 'x');
+        EXPECT_EQ(count_newlines(text), static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')))
+            << "length " << length;
+    }
+    EXPECT_EQ(count_newlines(std::string(5000, '\n')), 5000u);  // every lane full many times over
 }
 
 }  // namespace
