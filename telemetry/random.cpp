@@ -48,17 +48,10 @@ std::string seeded_random::hex(std::size_t digits) {
     return s;
 }
 
-void seeded_random::append_hex(std::string& out, std::size_t digits) {
-    static constexpr char table[] = "0123456789abcdef";
-    const std::size_t from = out.size();
-    out.resize(from + digits);
-    char* s = out.data() + from;
-    std::uint64_t bits = 0;
-    for (std::size_t i = 0; i < digits; ++i) {
-        if (i % 16 == 0) bits = next_u64();
-        s[i] = table[bits & 15];
-        bits >>= 4;
-    }
-}
+namespace {
+constexpr std::string_view hex_digits = "0123456789abcdef";
+}  // namespace
+
+void seeded_random::append_hex(std::string& out, std::size_t digits) { append_drawn<hex_digits>(out, *this, digits); }
 
 }  // namespace sclab::telemetry

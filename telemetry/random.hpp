@@ -3,6 +3,7 @@
 // implementation-defined distributions, so output does not change with the compiler or library.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -65,6 +66,57 @@ private:
     std::uint64_t seed_;
     std::uint64_t s_[4];
 };
+
+// Indexes drawn uniformly from [0, N), several from each 64-bit draw: log2(N) bits each, lowest first, when N is a
+// power of two (a hex digit costs a sixteenth of a draw, a base64 character a tenth), otherwise one from each
+// 32-bit half, low half first, by Lemire's multiply-and-reject (unbiased: a half that lands in the biased sliver
+// is skipped). For generated ids, which take hundreds of characters per response.
+template <std::size_t N>
+class index_drawer {
+public:
+    explicit index_drawer(seeded_random& random) : random_(random) {}
+    std::size_t next() {
+        if constexpr (std::has_single_bit(N)) {
+            constexpr int bits = std::countr_zero(N);
+            if (left_ == 0) {
+                word_ = random_.next_u64();
+                left_ = 64 / bits;
+            }
+            --left_;
+            const std::size_t index = word_ & (N - 1);
+            word_ >>= bits;
+            return index;
+        } else {
+            constexpr std::uint32_t biased_below = static_cast<std::uint32_t>(-static_cast<std::uint32_t>(N)) % N;
+            for (;;) {
+                if (left_ == 0) {
+                    word_ = random_.next_u64();
+                    left_ = 2;
+                }
+                --left_;
+                const std::uint64_t product = (word_ & 0xFFFFFFFFu) * N;
+                word_ >>= 32;
+                if (static_cast<std::uint32_t>(product) >= biased_below) return static_cast<std::size_t>(product >> 32);
+            }
+        }
+    }
+
+private:
+    seeded_random& random_;
+    std::uint64_t word_ = 0;
+    int left_ = 0;
+};
+
+// `n` characters drawn uniformly from `Alphabet` (a constant: its size is known where it is drawn), written in
+// place rather than pushed one by one.
+template <const std::string_view& Alphabet>
+void append_drawn(std::string& out, seeded_random& random, std::size_t n) {
+    const std::size_t from = out.size();
+    out.resize(from + n);
+    char* p = out.data() + from;
+    index_drawer<Alphabet.size()> draw(random);
+    for (std::size_t i = 0; i < n; ++i) p[i] = Alphabet[draw.next()];
+}
 
 // FNV-1a 64: stable name hashing for stream derivation.
 std::uint64_t stable_hash(std::string_view text);

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
-#include <cstdint>
 
 #include "emulators/control/audit_event.hpp"
 #include "telemetry/input_error.hpp"
+#include "telemetry/random.hpp"
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
 
@@ -21,63 +20,12 @@ constexpr std::string_view base64_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk
 constexpr std::string_view base64url_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t max_generated = 4096;  // a generator longer than this is a typo in the profile
 
-// Indexes drawn uniformly from [0, N), several from each 64-bit draw: log2(N) bits each when N is a power of two
-// (a base64 character costs a tenth of a draw, a hex digit a sixteenth), otherwise one from each 32-bit half by
-// Lemire's multiply-and-reject (unbiased: a half that lands in the biased sliver is skipped). Templates draw
-// hundreds of characters per response (a Worker's NEL signature alone is 176): one draw per character was a
-// tenth of the whole request's work.
-template <std::size_t N>
-class index_drawer {
-public:
-    explicit index_drawer(telemetry::seeded_random& random) : random_(random) {}
-    std::size_t next() {
-        if constexpr (std::has_single_bit(N)) {
-            constexpr int bits = std::countr_zero(N);
-            if (left_ == 0) {
-                word_ = random_.next_u64();
-                left_ = 64 / bits;
-            }
-            --left_;
-            const std::size_t index = word_ & (N - 1);
-            word_ >>= bits;
-            return index;
-        } else {
-            constexpr std::uint32_t biased_below = static_cast<std::uint32_t>(-static_cast<std::uint32_t>(N)) % N;
-            for (;;) {
-                if (left_ == 0) {
-                    word_ = random_.next_u64();
-                    left_ = 2;
-                }
-                --left_;
-                const std::uint64_t product = (word_ & 0xFFFFFFFFu) * N;
-                word_ >>= 32;
-                if (static_cast<std::uint32_t>(product) >= biased_below) return static_cast<std::size_t>(product >> 32);
-            }
-        }
-    }
-
-private:
-    telemetry::seeded_random& random_;
-    std::uint64_t word_ = 0;
-    int left_ = 0;
-};
-
-// `n` characters drawn uniformly from `Alphabet`, written in place rather than pushed one by one.
-template <const std::string_view& Alphabet>
-void append_drawn(std::string& out, telemetry::seeded_random& random, std::size_t n) {
-    const std::size_t from = out.size();
-    out.resize(from + n);
-    char* p = out.data() + from;
-    index_drawer<Alphabet.size()> draw(random);
-    for (std::size_t i = 0; i < n; ++i) p[i] = Alphabet[draw.next()];
-}
-
 // Base64 characters with + and / percent-encoded, as in a query string.
 void append_drawn_percent_encoded(std::string& out, telemetry::seeded_random& random, std::size_t n) {
     const std::size_t from = out.size();
     out.resize(from + 3 * n);  // the longest it can be; cut to what was written
     char* p = out.data() + from;
-    index_drawer<base64_chars.size()> draw(random);
+    telemetry::index_drawer<base64_chars.size()> draw(random);
     for (std::size_t i = 0; i < n; ++i) {
         const char c = base64_chars[draw.next()];
         if (c == '+' || c == '/') {
@@ -198,11 +146,11 @@ void text_template::render(std::string& out, template_scope& scope) const {
             if (const std::string* v = scope.find(s.text)) out.append(*v);
             break;
         case part::hex: scope.random().append_hex(out, s.count); break;
-        case part::alnum: append_drawn<lower_alnum>(out, scope.random(), s.count); break;
-        case part::upper: append_drawn<upper_alnum>(out, scope.random(), s.count); break;
-        case part::digits: append_drawn<decimal>(out, scope.random(), s.count); break;
-        case part::b64: append_drawn<base64_chars>(out, scope.random(), s.count); break;
-        case part::b64url: append_drawn<base64url_chars>(out, scope.random(), s.count); break;
+        case part::alnum: telemetry::append_drawn<lower_alnum>(out, scope.random(), s.count); break;
+        case part::upper: telemetry::append_drawn<upper_alnum>(out, scope.random(), s.count); break;
+        case part::digits: telemetry::append_drawn<decimal>(out, scope.random(), s.count); break;
+        case part::b64: telemetry::append_drawn<base64_chars>(out, scope.random(), s.count); break;
+        case part::b64url: telemetry::append_drawn<base64url_chars>(out, scope.random(), s.count); break;
         case part::b64pct: append_drawn_percent_encoded(out, scope.random(), s.count); break;
         case part::uuid: out.append(control::random_uuid(scope.random())); break;
         case part::epoch_hex: {
