@@ -41,6 +41,16 @@ byte_block load_block(const char* p) {
     return v;
 }
 
+std::uint64_t load_word(const char* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+std::size_t piece_slot(std::uint64_t bytes, int bits) {
+    return static_cast<std::size_t>((bytes * 0x9E3779B97F4A7C15ULL) >> (64 - bits));  // Fibonacci hashing
+}
+
 // text.find(secret, from), for the scrubber's case: a secret of 8 bytes or more, looked for in every log record
 // and almost never there. It compares the secret's first and last bytes at 16 positions at once, and the whole
 // secret only where both match: a third of the instructions of std::string::find, whose memchr stops at every
@@ -120,20 +130,6 @@ void redact_url_in_place(std::string& url) {
     if (std::none_of(url.begin(), url.end(), [](char c) { return c == '?' || c == '@'; })) return;
     url = redact_url(url);
 }
-
-namespace {
-
-std::uint64_t load_word(const char* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    return w;
-}
-
-std::size_t piece_slot(std::uint64_t bytes, int bits) {
-    return static_cast<std::size_t>((bytes * 0x9E3779B97F4A7C15ULL) >> (64 - bits));  // Fibonacci hashing
-}
-
-}  // namespace
 
 secret_scrubber::secret_scrubber(std::vector<std::string> secrets) {
     for (std::string& s : secrets)

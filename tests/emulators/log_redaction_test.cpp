@@ -63,21 +63,22 @@ std::string scrubbed_the_plain_way(std::string text, std::vector<std::string> se
     return text;
 }
 
-TEST(SecretScrubber, AgreesWithAPlainSearchAtEveryPositionAndLength) {
-    // Secrets that share first and last bytes with the filler and with each other, planted at every alignment,
-    // overlapping, cut short and at both ends of texts from 0 to 80 bytes.
-    const std::vector<std::string> secrets = {"sclab-token-s", "s-secret-s", "ssssssss", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"};
+// Texts of up to `max_length` filler bytes with secrets planted (with probability `plant` at each step; whole with
+// probability `whole`, else `cut(random, secret)`), scrubbed from a random offset by `secrets`' scrubber and by the
+// plain search: they must agree. Returns how many of the texts had something replaced.
+template <class Cut>
+int texts_replaced(const std::vector<std::string>& secrets, std::string_view filler, std::uint64_t seed,
+                   std::size_t max_length, double plant, double whole, Cut cut) {
     const secret_scrubber scrubber(secrets);
-    const std::string filler = "s-sclab-tokens-wJ/Y ssss";
-    telemetry::seeded_random random(7);
+    telemetry::seeded_random random(seed);
     int replaced = 0;
     for (int round = 0; round < 20000; ++round) {
         std::string text;
-        const std::size_t length = random.uniform_int(0, 80);
+        const std::size_t length = random.uniform_int(0, max_length);
         while (text.size() < length) {
-            if (random.bernoulli(0.3)) {
+            if (random.bernoulli(plant)) {
                 const std::string& s = secrets[random.uniform_int(0, secrets.size() - 1)];
-                text += random.bernoulli(0.8) ? s : s.substr(0, random.uniform_int(1, s.size() - 1));
+                text += random.bernoulli(whole) ? s : cut(random, s);
             } else {
                 text.push_back(filler[random.uniform_int(0, filler.size() - 1)]);
             }
@@ -86,40 +87,32 @@ TEST(SecretScrubber, AgreesWithAPlainSearchAtEveryPositionAndLength) {
         std::string expected = scrubbed_the_plain_way(text, secrets, from);
         std::string actual = text;
         scrubber.scrub(actual, from);
-        ASSERT_EQ(actual, expected) << "text \"" << text << "\" from " << from;
+        EXPECT_EQ(actual, expected) << "text \"" << text << "\" from " << from;
+        if (actual != expected) return -1;
         replaced += actual != text;
     }
+    return replaced;
+}
+
+TEST(SecretScrubber, AgreesWithAPlainSearchAtEveryPositionAndLength) {
+    // Secrets that share first and last bytes with the filler and with each other, planted at every alignment,
+    // overlapping, cut short and at both ends of texts from 0 to 80 bytes.
+    const int replaced = texts_replaced(
+        {"sclab-token-s", "s-secret-s", "ssssssss", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}, "s-sclab-tokens-wJ/Y ssss",
+        7, 80, 0.3, 0.8,
+        [](telemetry::seeded_random& random, const std::string& s) { return s.substr(0, random.uniform_int(1, s.size() - 1)); });
     EXPECT_GT(replaced, 5000);  // the texts did hold secrets
 }
 
 TEST(SecretScrubber, FindsLongSecretsAtEveryOffsetInLongRecords) {
     // Only long secrets: the scrubber then samples one window every (shortest length - 7) = 13 bytes, so this
     // checks that no offset, length or record size slips between two samples (the test above samples every byte).
-    const std::vector<std::string> secrets = {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                              "sclab-lab-cloudflare-api-token-do-not-use-elsewhere",
-                                              "sclab-lab-google-20"};
-    const secret_scrubber scrubber(secrets);
-    const std::string filler = "sclab-lab-\"{}:,google EXAMPLE";
-    telemetry::seeded_random random(11);
-    int replaced = 0;
-    for (int round = 0; round < 20000; ++round) {
-        std::string text;
-        const std::size_t length = random.uniform_int(0, 600);
-        while (text.size() < length) {
-            if (random.bernoulli(0.02)) {
-                const std::string& s = secrets[random.uniform_int(0, secrets.size() - 1)];
-                text += random.bernoulli(0.7) ? s : s.substr(random.uniform_int(0, 3), random.uniform_int(1, s.size() - 4));
-            } else {
-                text.push_back(filler[random.uniform_int(0, filler.size() - 1)]);
-            }
-        }
-        const std::size_t from = random.bernoulli(0.5) ? 0 : random.uniform_int(0, text.size());
-        std::string expected = scrubbed_the_plain_way(text, secrets, from);
-        std::string actual = text;
-        scrubber.scrub(actual, from);
-        ASSERT_EQ(actual, expected) << "text \"" << text << "\" from " << from;
-        replaced += actual != text;
-    }
+    const int replaced = texts_replaced(
+        {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "sclab-lab-cloudflare-api-token-do-not-use-elsewhere",
+         "sclab-lab-google-20"},
+        "sclab-lab-\"{}:,google EXAMPLE", 11, 600, 0.02, 0.7, [](telemetry::seeded_random& random, const std::string& s) {
+            return s.substr(random.uniform_int(0, 3), random.uniform_int(1, s.size() - 4));
+        });
     EXPECT_GT(replaced, 5000);
 }
 
