@@ -335,12 +335,17 @@ std::vector<std::string> csv_columns(const std::string& text) {
 
 // PAN-OS TRAFFIC columns 12 Rule, 17 Source Zone, 18 Destination Zone, 19 Inbound Interface, 20 Outbound
 // Interface, 21 Log Action (FIDELITY.md; 1-based), as a lab firewall fills them.
-TEST(NetworkLogs, FirewallRuleZonesAndInterfacesHaveLabDefaults) {
-    temp_dir dir;
-    network_logs logs(options_for(dir));
+// Writes one connection with `options` and returns the PAN-OS TRAFFIC file (empty: no such writer in this build).
+std::string panos_file_of_one_connection(const network_log_options& options) {
+    network_logs logs(options);
     logs.emit(connection_record(1));
     logs.close();
-    const std::string path = logs.path_of("panos-traffic", event_kind::network_session);
+    return logs.path_of("panos-traffic", event_kind::network_session);
+}
+
+TEST(NetworkLogs, FirewallRuleZonesAndInterfacesHaveLabDefaults) {
+    temp_dir dir;
+    const std::string path = panos_file_of_one_connection(options_for(dir));
     if (path.empty()) GTEST_SKIP() << "no panos-traffic writer in this build";
     std::vector<std::string> columns = csv_columns(read_file(path));
     ASSERT_GE(columns.size(), 40u);
@@ -364,10 +369,7 @@ TEST(NetworkLogs, FirewallSettingsComeFromTheLabFile) {
         "inbound_interface": "ae1.100", "outbound_interface": "ethernet1/3", "log_forwarding_profile": "to-qradar"}}})");
     network_log_options o = options_for(dir);
     o.sensors = load_lab_config(lab_path).sensors;
-    network_logs logs(o);
-    logs.emit(connection_record(1));
-    logs.close();
-    const std::string path = logs.path_of("panos-traffic", event_kind::network_session);
+    const std::string path = panos_file_of_one_connection(o);
     if (path.empty()) GTEST_SKIP() << "no panos-traffic writer in this build";
     std::vector<std::string> columns = csv_columns(read_file(path));
     ASSERT_GE(columns.size(), 40u);
