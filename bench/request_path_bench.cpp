@@ -1,6 +1,7 @@
 // The application work of one HTTPS request, without the transport (TLS, sockets, parsing): the routing host,
 // router::route, body_limit, the platform's answer, the session's finishing touches (Date, Content-Length,
-// keep-alive), access_event and network_logs::emit, in the order emulators/https_session.cpp runs them, over
+// keep-alive), a copy of the request (what the parser builds) and network_logs::emit_access, in the order
+// emulators/https_session.cpp runs them, over
 // the real stack (the shipped lab file and profiles, the network logs in a directory).
 //
 // Time is a virtual clock stepped 1 ms per request and the seed is fixed, so two builds given the same
@@ -92,7 +93,8 @@ unsigned serve_one(router& routes, event_sink& sink, telemetry::virtual_clock& c
     if (responses != nullptr) *responses << res;
     facts.response_bytes = res.body().size() + 256;
     facts.elapsed = 250'000;
-    sink.emit(access_event(conn, host, req, res, facts));
+    request parsed = req;  // the session hands over the request its parser built
+    sink.emit_access(conn, host, parsed, res, facts);
     clock.advance(1'000'000);
     return res.result_int();
 }
@@ -182,7 +184,7 @@ int main(int argc, char** argv) {
             closed.requests = static_cast<std::uint64_t>(count);
             closed.segments = tcp_segment_counts{closed.requests + 3, closed.requests + 2};
             closed.tls_established = true;
-            logs.emit(connection_event(conn, closed));
+            logs.emit_connection(conn, closed);
         }
         logs.close();
         if (!keep_logs) std::filesystem::remove_all(logs_dir);

@@ -26,12 +26,23 @@ struct connection_info {
     telemetry::time_ns connected_at = 0;
 };
 
+struct exchange_facts;    // request_records.hpp
+struct connection_facts;  // request_records.hpp
+
 // Receives the telemetry the emulators produce (audit records, access records). Thread-safe. Takes the event by
-// value: the server hands over the records it builds (moved, not copied); a sink may keep them.
+// value: the control planes hand over the records they build (moved, not copied); a sink may keep them.
 class event_sink {
 public:
     virtual ~event_sink() = default;
     virtual void emit(telemetry::event e) = 0;
+
+    // The access record of a response the HTTPS server sent: emit(access_event(...)) by default. A sink may build
+    // the event later, on another thread: it may take the fields of `req` and `res` (their bodies are not part of
+    // the record), leaving them valid but unspecified; the caller clears both afterwards.
+    virtual void emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
+                             const exchange_facts& facts);
+    // The record of a connection the HTTPS server closed (or refused): emit(connection_event(...)) by default.
+    virtual void emit_connection(const connection_info& conn, const connection_facts& facts);
 };
 
 class request_handler {

@@ -61,7 +61,7 @@ private:
         if (stopped_) return;
         // The new socket belongs to the io_context (thread) that will run its session from start to end.
         net::io_context& target = *contexts_[next_context_++ % contexts_.size()];
-        acceptor_.async_accept(target, beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+        acceptor_.async_accept(target, peer_, beast::bind_front_handler(&listener::on_accept, shared_from_this()));
     }
 
     void on_accept(error_code ec, tls_socket::socket_type socket) {
@@ -82,7 +82,7 @@ private:
                              " open): new connections are closed at once (--max-connections)");
         } else {
             try {
-                auto session = std::make_shared<https_session>(std::move(socket), context_);
+                auto session = std::make_shared<https_session>(std::move(socket), peer_, context_);
                 context_.accepted.fetch_add(1);
                 session->start();
             } catch (const std::exception& e) {
@@ -94,7 +94,7 @@ private:
 
     // A refused connection still crossed the network: the firewall and flow logs get their record of it.
     void record_refused(tls_socket::socket_type& socket) {
-        connection_info conn = describe_connection(socket, context_);
+        connection_info conn = describe_connection(socket, peer_, context_);
         connection_facts facts;
         facts.refused_at_cap = true;
         facts.closed_at = conn.connected_at;
@@ -102,7 +102,7 @@ private:
         error_code ignored;
         socket.close(ignored);
         try {
-            context_.sink.emit(connection_event(conn, facts));
+            context_.sink.emit_connection(conn, facts);
         } catch (const std::exception& e) {
             report_throttled(std::string("cannot record a connection: ") + e.what());
         }
@@ -120,6 +120,7 @@ private:
     acceptor_type acceptor_;
     net::steady_timer retry_;
     session_context& context_;
+    tcp::endpoint peer_;  // the client of the connection being accepted (one accept at a time)
     std::size_t next_context_ = 0;
     bool stopped_ = false;
     std::optional<std::chrono::steady_clock::time_point> last_report_;
@@ -165,6 +166,7 @@ struct https_server::impl {
         }
         acceptor_type acceptor = open_acceptor(*contexts.front(), options.listen_address, options.port);
         local = acceptor.local_endpoint();
+        context.listen_endpoint = local;
         accept_loop = std::make_shared<listener>(contexts, std::move(acceptor), context);
     }
 

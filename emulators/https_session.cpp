@@ -108,16 +108,18 @@ bool connection_registry::wait_until_empty(std::chrono::steady_clock::time_point
     return emptied_.wait_until(lock, deadline, [this] { return sessions_.empty(); });
 }
 
-connection_info describe_connection(const tls_socket::socket_type& socket, session_context& context) {
+connection_info describe_connection(const tls_socket::socket_type& socket, const net::ip::tcp::endpoint& peer,
+                                    session_context& context) {
     connection_info conn;
-    error_code ec;
-    auto remote = socket.remote_endpoint(ec);
-    if (!ec) {
-        conn.client_ip = address_text(remote.address());
-        conn.client_port = remote.port();
+    conn.client_ip = address_text(peer.address());
+    conn.client_port = peer.port();
+    net::ip::tcp::endpoint local = context.listen_endpoint;
+    if (local.address().is_unspecified()) {
+        error_code ec;
+        local = socket.local_endpoint(ec);
+        if (ec) local = {};
     }
-    auto local = socket.local_endpoint(ec);
-    if (!ec) {
+    if (local.port() != 0) {
         conn.local_ip = address_text(local.address());
         conn.local_port = local.port();
     }
@@ -128,9 +130,10 @@ connection_info describe_connection(const tls_socket::socket_type& socket, sessi
 
 // ---- https_session --------------------------------------------------------------------------------------
 
-https_session::https_session(tls_socket::socket_type&& socket, session_context& context)
+https_session::https_session(tls_socket::socket_type&& socket, const net::ip::tcp::endpoint& peer,
+                             session_context& context)
     : context_(context),
-      conn_(describe_connection(socket, context)),
+      conn_(describe_connection(socket, peer, context)),
       tls_(std::move(socket), context.tls.native_handle()),
       timer_(tls_.get_executor()),
       buffer_(context.limits.header_limit + read_slack_bytes),
@@ -145,7 +148,7 @@ https_session::~https_session() {
     facts_.bytes_from_client = tls_.bytes_read();
     facts_.bytes_to_client = tls_.bytes_written();
     try {
-        context_.sink.emit(connection_event(conn_, facts_));
+        context_.sink.emit_connection(conn_, facts_);
     } catch (const std::exception& e) {
         context_.warn(std::string("cannot record a connection: ") + e.what());
     }
@@ -392,6 +395,15 @@ void https_session::send(bool keep_alive) {
 
     body_sent_separately_ = serialize_response(response_, wire_);
     set_deadline(context_.limits.write_timeout);
+    if (!response_.keep_alive() && !body_sent_separately_ && !input_left_unread_) {
+        // The last response of the connection, its close_notify and the TCP FIN leave together.
+        close_notify_sent_ = true;
+        return tls_.async_write_and_shutdown(wire_.data(), wire_.size(),
+                                             [self = shared_from_this()](error_code ec, std::size_t n) {
+                                                 self->exchange_.response_bytes += n;
+                                                 self->on_write(ec);
+                                             });
+    }
     tls_.async_write(wire_.data(), wire_.size(), [self = shared_from_this()](error_code ec, std::size_t n) {
         self->exchange_.response_bytes += n;
         if (ec || !self->body_sent_separately_) return self->on_write(ec);
@@ -412,29 +424,28 @@ void https_session::on_write(error_code ec) {
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - request_steady_).count();
     ++facts_.requests;
     context_.responses.fetch_add(1, std::memory_order_relaxed);
+    const bool keep_alive = response_.keep_alive();
     try {
-        context_.sink.emit(access_event(conn_, host_, request_, response_, exchange_));
+        context_.sink.emit_access(conn_, host_, request_, response_, exchange_);  // may take their fields
     } catch (const std::exception& e) {
         context_.warn(std::string("cannot record a request: ") + e.what());
     }
-    const bool keep_alive = response_.keep_alive();
     request_ = {};
     response_ = {};
     handler_ = nullptr;
     if (wire_.capacity() > retained_wire_capacity) std::string().swap(wire_);
-    if (ec) return finish();
+    if (ec || close_notify_sent_) return finish();
     if (!keep_alive || stopping_ || context_.shutting_down.load()) return close_gracefully();
     wait_for_request(false);
 }
 
-// The server's close_notify, without waiting for the client's (RFC 8446 6.1: the side that closes need not wait),
-// so a client that keeps its end open costs nothing. When the request was not read to its end (413, 400, 431),
+// The server's close_notify, without waiting for the client's (tls_socket::async_shutdown). When the request was
+// not read to its end (413, 400, 431),
 // the rest of what the client sends is read and dropped for up to close_timeout before the socket closes:
 // closing a socket with unread input makes the kernel send a reset, which can destroy the answer before the
 // client reads it (what nginx calls a lingering close).
 void https_session::close_gracefully() {
     phase_ = phase::closing;
-    SSL_set_shutdown(tls_.native_handle(), SSL_RECEIVED_SHUTDOWN);
     set_deadline(context_.limits.close_timeout);
     tls_.async_shutdown([self = shared_from_this()](error_code ec, std::size_t) {
         if (ec || !self->input_left_unread_) return self->finish();
@@ -459,8 +470,7 @@ void https_session::finish() {
     capture_segment_counts();
     error_code ignored;
     timer_.cancel();
-    tls_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-    tls_.socket().close(ignored);
+    tls_.socket().close(ignored);  // the kernel sends the FIN (or a reset, when input was left unread)
     // The session ends when the last handler holding it returns; the destructor records the connection.
 }
 

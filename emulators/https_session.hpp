@@ -69,14 +69,20 @@ struct session_context {
     // Set when shutdown begins, read by every session before it answers: a response prepared while the notice
     // is still on its way to the session already says Connection: close.
     std::atomic<bool> shutting_down{false};
+    // The address the server listens on; a wildcard one (0.0.0.0, ::) leaves each connection's local address to
+    // be asked of its socket.
+    boost::asio::ip::tcp::endpoint listen_endpoint;
 };
 
-// The endpoints, id and start time of a connection just accepted (shared by sessions and refused connections).
-connection_info describe_connection(const tls_socket::socket_type& socket, session_context& context);
+// The endpoints, id and start time of a connection just accepted (shared by sessions and refused connections);
+// `peer` is the client's address as accept() gave it.
+connection_info describe_connection(const tls_socket::socket_type& socket, const boost::asio::ip::tcp::endpoint& peer,
+                                    session_context& context);
 
 class https_session : public std::enable_shared_from_this<https_session> {
 public:
-    https_session(tls_socket::socket_type&& socket, session_context& context);
+    https_session(tls_socket::socket_type&& socket, const boost::asio::ip::tcp::endpoint& peer,
+                  session_context& context);
     ~https_session();
     https_session(const https_session&) = delete;
     https_session& operator=(const https_session&) = delete;
@@ -135,6 +141,7 @@ private:
     bool stopping_ = false;
     bool finished_ = false;
     bool input_left_unread_ = false;  // an answer went out before the request was read to its end
+    bool close_notify_sent_ = false;  // the last response went out with the close_notify
 
     // The exchange in progress.
     std::optional<http::request_parser<http::string_body>> parser_;

@@ -160,23 +160,75 @@ network_logs::~network_logs() {
 }
 
 void network_logs::emit(event e) {
-    if (!queue_.push(std::move(e))) dropped_.fetch_add(1);  // closed
+    const bool queued = queue_.push([&](log_record& slot) {
+        slot.from = log_record::source::event;
+        slot.event = std::move(e);
+    });
+    if (!queued) dropped_.fetch_add(1);  // closed
+}
+
+namespace {
+
+// A record needs no body; the queue must not hold uploads.
+template <class Message>
+void drop_body(Message& m) {
+    std::string().swap(m.body());
+}
+
+}  // namespace
+
+void network_logs::emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
+                               const exchange_facts& facts) {
+    drop_body(req);
+    drop_body(res);
+    const bool queued = queue_.push([&](log_record& slot) {
+        slot.from = log_record::source::access;
+        slot.conn = conn;
+        slot.host = host;
+        // The slot's previous header is freed here, on the thread that allocated it.
+        slot.req = std::move(req);
+        slot.res = std::move(res);
+        slot.exchange = facts;
+    });
+    if (!queued) dropped_.fetch_add(1);
+}
+
+void network_logs::emit_connection(const connection_info& conn, const connection_facts& facts) {
+    const bool queued = queue_.push([&](log_record& slot) {
+        slot.from = log_record::source::connection;
+        slot.conn = conn;
+        slot.facts = facts;
+    });
+    if (!queued) dropped_.fetch_add(1);
 }
 
 void network_logs::run_writer() {
-    std::vector<event> batch;
     auto next_flush = std::chrono::steady_clock::now() + options_.flush_interval;
     for (;;) {
         const auto now = std::chrono::steady_clock::now();
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(std::max(next_flush - now, std::chrono::steady_clock::duration::zero()));
-        const std::size_t taken = queue_.take(batch, wait);
-        for (const event& e : batch) write_event(e);
+        const auto batch = queue_.take(wait);
+        for (const log_record& r : batch) write_record(r);
         if (std::chrono::steady_clock::now() >= next_flush) {
             flush_files();
             next_flush = std::chrono::steady_clock::now() + options_.flush_interval;
         }
-        queue_.written(taken);
-        if (taken == 0 && queue_.closed()) return;  // closed and drained
+        queue_.written(batch.size());
+        if (batch.empty() && queue_.closed()) return;  // closed and drained
+    }
+}
+
+void network_logs::write_record(const log_record& r) {
+    try {
+        switch (r.from) {
+        case log_record::source::event: return write_event(r.event);
+        case log_record::source::access: return write_event(access_event(r.conn, r.host, r.req, r.res, r.exchange));
+        case log_record::source::connection: return write_event(connection_event(r.conn, r.facts));
+        }
+    } catch (const std::exception& ex) {  // out of memory building the event: the writer must go on
+        dropped_.fetch_add(1);
+        if (!write_error_reported_.exchange(true))
+            report(std::string("cannot build a log record (further errors are counted, not shown): ") + ex.what());
     }
 }
 

@@ -29,11 +29,12 @@
 #include <thread>
 #include <vector>
 
-#include "emulators/event_queue.hpp"
 #include "emulators/http_types.hpp"
 #include "emulators/lab_config.hpp"
 #include "emulators/live_log.hpp"
 #include "emulators/log_redaction.hpp"
+#include "emulators/record_queue.hpp"
+#include "emulators/request_records.hpp"
 
 namespace sclab::emulators {
 
@@ -62,6 +63,12 @@ public:
     // Thread-safe. Queues the event for the log writer thread and returns; waits only when the writer is a whole
     // queue behind. A write error (disk full) is reported once and the record dropped: the emulators keep serving.
     void emit(telemetry::event e) override;
+    // The same for the HTTPS server's records, queued as what the server saw: the writer thread builds the events
+    // (access_event, connection_event), so the I/O thread only copies a few strings and hands over the request's
+    // and response's fields (their bodies are dropped here, on the caller's thread).
+    void emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
+                     const exchange_facts& facts) override;
+    void emit_connection(const connection_info& conn, const connection_facts& facts) override;
     // Writes every event emitted before the call and makes every complete record visible to readers.
     void flush();
     // Writes what is queued, stops the writer, writes footers, flushes and fsyncs every file. Later events are
@@ -76,13 +83,27 @@ public:
 
 private:
     struct log_entry;
+    // One queued record: an event a control plane built, or the raw material of the server's access and
+    // connection records. A slot is reused for record after record (record_queue), so its strings stay allocated.
+    struct log_record {
+        enum class source : std::uint8_t { event, access, connection };
+        source from = source::event;
+        telemetry::event event;    // source::event
+        connection_info conn;      // access, connection
+        std::string host;          // access: the routing host
+        request req;               // access: the request's header (no body)
+        response res;              // access: the response's header (no body)
+        exchange_facts exchange;   // access
+        connection_facts facts;    // connection
+    };
+    void write_record(const log_record& r);
     void run_writer();                      // the writer thread: takes queued events, writes, flushes
     void write_event(const telemetry::event& e);
     void flush_files();
     void report(const std::string& line);
 
-    // At most this many events wait for the writer (a few megabytes); a sleeping writer is woken once this many
-    // have piled up, otherwise at its flush interval.
+    // At most this many records wait for the writer (some tens of megabytes at most); a sleeping writer is woken
+    // once this many have piled up, otherwise at its flush interval.
     static constexpr std::size_t queue_capacity = 8192;
     static constexpr std::size_t queue_wake_batch = 256;
 
@@ -93,7 +114,7 @@ private:
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<bool> write_error_reported_{false};
 
-    event_queue queue_{queue_capacity, queue_wake_batch};
+    record_queue<log_record> queue_{queue_capacity, queue_wake_batch};
     telemetry::event scratch_;  // the writer's copy of an event for the logs that change it (sensor views)
     std::mutex close_mutex_;
     bool closed_ = false;

@@ -206,4 +206,13 @@ event connection_event(const connection_info& conn, const connection_facts& fact
     return e;
 }
 
+void event_sink::emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
+                             const exchange_facts& facts) {
+    emit(access_event(conn, host, req, res, facts));
+}
+
+void event_sink::emit_connection(const connection_info& conn, const connection_facts& facts) {
+    emit(connection_event(conn, facts));
+}
+
 }  // namespace sclab::emulators

@@ -1,6 +1,8 @@
 #include "emulators/tls_socket.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include <netinet/in.h>
@@ -16,24 +18,23 @@ namespace sclab::emulators {
 
 using boost::system::error_code;
 
-// The BIO under each SSL: reads come straight from the socket (counted), writes go to the socket's out_ buffer.
+// The BIO under each SSL: reads come from the input buffer the socket's receives fill, writes go to the socket's
+// out_ buffer.
 struct tls_socket_bio {
     static tls_socket& owner(BIO* bio) { return *static_cast<tls_socket*>(BIO_get_data(bio)); }
 
     static int read(BIO* bio, char* data, int size) {
         BIO_clear_retry_flags(bio);
         tls_socket& s = owner(bio);
-        for (;;) {
-            ssize_t n = ::recv(s.socket_.native_handle(), data, static_cast<std::size_t>(size), 0);
-            if (n >= 0) {
-                s.bytes_read_ += static_cast<std::uint64_t>(n);
-                return static_cast<int>(n);  // 0: the client closed its side
-            }
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_read(bio);
-            else s.last_socket_errno_ = errno;
-            return -1;
+        if (s.in_begin_ < s.in_end_) {
+            const std::size_t n = std::min(static_cast<std::size_t>(size), s.in_end_ - s.in_begin_);
+            std::memcpy(data, s.in_.get() + s.in_begin_, n);
+            s.in_begin_ += n;
+            return static_cast<int>(n);
         }
+        if (s.input_ended_) return s.socket_error_ ? -1 : 0;  // 0: the client closed its side
+        BIO_set_retry_read(bio);
+        return -1;
     }
 
     static int write(BIO* bio, const char* data, int size) {
@@ -85,7 +86,7 @@ tls_socket::tls_socket(socket_type&& socket, SSL_CTX* context) : socket_(std::mo
     BIO_set_data(bio, this);
     BIO_set_init(bio, 1);
     SSL_set_bio(ssl_, bio, bio);
-    // Whole records (often several) per recv(), instead of a 5-byte header read and then the rest.
+    // Whole records (often several) per BIO read, instead of a 5-byte header read and then the rest.
     SSL_set_read_ahead(ssl_, 1);
     SSL_set_accept_state(ssl_);
 }
@@ -98,10 +99,39 @@ void tls_socket::cancel() {
     socket_.cancel(ignored);
 }
 
+boost::asio::mutable_buffer tls_socket::input_space() {
+    in_begin_ = in_end_ = 0;  // a receive starts only once OpenSSL has taken everything
+    const std::size_t want = input_filled_ ? large_input : small_input;
+    if (in_capacity_ != want) {
+        in_.reset();  // the large buffer is given back as soon as a receive no longer fills it
+        in_.reset(new char[want]);
+        in_capacity_ = want;
+    }
+    return boost::asio::buffer(in_.get(), in_capacity_);
+}
+
+void tls_socket::received(const error_code& ec, std::size_t n) {
+    if (ec) {
+        input_ended_ = true;
+        if (ec != boost::asio::error::eof) socket_error_ = ec;
+        return;
+    }
+    in_end_ = n;
+    bytes_read_ += n;
+    input_filled_ = n == in_capacity_;
+}
+
 tls_socket::attempt_result tls_socket::attempt_handshake() {
     ERR_clear_error();
     int r = SSL_do_handshake(ssl_);
-    if (r == 1) return {};
+    if (r == 1) {
+        // What TLS 1.3 writes as the handshake ends is the session tickets. When the client's first request came
+        // with its Finished, they go out with the response. Otherwise now: the client may be holding its request
+        // back (Nagle) until its Finished is acknowledged, and the tickets carry that ACK without the 40 ms of a
+        // delayed one. (A TLS 1.2 server's last flight is its Finished, which the client waits for: always now.)
+        output_held_ = SSL_version(ssl_) >= TLS1_3_VERSION && (in_begin_ < in_end_ || SSL_has_pending(ssl_) == 1);
+        return {};
+    }
     return classify_failure(r);
 }
 
@@ -113,6 +143,7 @@ tls_socket::attempt_result tls_socket::attempt_read(char* data, std::size_t size
 }
 
 tls_socket::attempt_result tls_socket::attempt_write(const char* data, std::size_t size) {
+    output_held_ = false;
     ERR_clear_error();
     std::size_t n = 0;
     if (size == 0) return {};
@@ -121,6 +152,10 @@ tls_socket::attempt_result tls_socket::attempt_write(const char* data, std::size
 }
 
 tls_socket::attempt_result tls_socket::attempt_shutdown() {
+    output_held_ = false;
+    // Not waiting for the client's close_notify: SSL_shutdown returns once ours is written, and a client that keeps
+    // its end open costs nothing.
+    SSL_set_shutdown(ssl_, SSL_get_shutdown(ssl_) | SSL_RECEIVED_SHUTDOWN);
     ERR_clear_error();
     int r = SSL_shutdown(ssl_);
     if (r >= 0) return {};  // close_notify is written (1: the client's was received or is not waited for)
@@ -141,7 +176,7 @@ tls_socket::attempt_result tls_socket::classify_failure(int ssl_return) {
         result.ec = boost::asio::error::eof;  // the client's close_notify
         break;
     case SSL_ERROR_SYSCALL:
-        if (last_socket_errno_ != 0) result.ec = error_code(last_socket_errno_, boost::system::system_category());
+        if (socket_error_) result.ec = socket_error_;
         else result.ec = boost::asio::ssl::error::stream_truncated;  // the connection ended without close_notify
         break;
     default:

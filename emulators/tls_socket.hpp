@@ -1,8 +1,18 @@
-// TLS over a non-blocking TCP socket, done the way nginx does it: OpenSSL reads the socket itself (with
-// read-ahead) and writes into a buffer this class sends once per operation, and the reactor is asked only to wait
-// for readiness when OpenSSL wants more. Compared with asio's ssl::stream this saves the BIO pair and the copies
-// through it, asio's two 17 KiB buffers per stream, and several layers of composed operations per read and write:
-// the emulator's per-request cost is what lets one I/O thread keep up with nginx (bench/run_emulator.sh).
+// TLS over a non-blocking TCP socket, done the way nginx does it: OpenSSL writes into a buffer this class sends
+// once per operation, and reads from a small input buffer filled by the reactor's own receive. Compared with
+// asio's ssl::stream this saves the BIO pair and the copies through it, asio's two 17 KiB buffers per stream, and
+// several layers of composed operations per read and write: the emulator's per-request cost is what lets one I/O
+// thread keep up with nginx (bench/run_emulator.sh).
+//
+// Receiving through asio's async_receive (rather than waiting for readiness and calling recv() from the BIO) is
+// what keeps a keep-alive request to three system calls (epoll_wait, recv, send): a readiness wait makes asio
+// re-arm the descriptor with epoll_ctl every time, while a receive is tried at once and, when the last one
+// drained the socket, waits for the next edge without any call.
+//
+// Fewer packets, as a server that knows HTTP sends them: when the client's first request arrived with its
+// Finished, the TLS 1.3 session tickets written as the handshake ends go out with the response instead of in a
+// packet of their own, and a response that closes the connection carries its close_notify in the same send
+// (async_write_and_shutdown).
 //
 // It counts the bytes that crossed the TCP connection (handshake, records, alerts): what a firewall or Zeek would
 // report for the connection.
@@ -14,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -21,6 +32,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -59,10 +71,27 @@ public:
     void async_write(const char* data, std::size_t size, Handler&& handler) {
         run([this, data, size] { return attempt_write(data, size); }, std::forward<Handler>(handler));
     }
-    // Sends close_notify (the caller decides whether to wait for the client's).
+    // Sends close_notify without waiting for the client's (RFC 8446 6.1: the side that closes need not wait).
     template <class Handler>
     void async_shutdown(Handler&& handler) {
         run([this] { return attempt_shutdown(); }, std::forward<Handler>(handler));
+    }
+    // Writes all `size` bytes, then close_notify, in one send when they fit the output buffer. The handler gets the
+    // bytes of `data` written.
+    template <class Handler>
+    void async_write_and_shutdown(const char* data, std::size_t size, Handler&& handler) {
+        run([this, data, size, written = std::size_t{0}, wrote = false]() mutable {
+                if (!wrote) {
+                    attempt_result w = attempt_write(data, size);
+                    if (w.next != wants::nothing || w.ec) return w;
+                    written = w.bytes;
+                    wrote = true;
+                }
+                attempt_result s = attempt_shutdown();
+                s.bytes = written;
+                return s;
+            },
+            std::forward<Handler>(handler));
     }
 
     // The operation in progress, and any later one, completes with operation_aborted (timeouts, server shutdown).
@@ -85,6 +114,10 @@ private:
     // Sends what OpenSSL wrote into out_ as far as the kernel takes it now; an error only when the socket failed.
     boost::system::error_code send_pending();
     bool has_pending_output() const { return sent_ < out_.size(); }
+    // Output waits for the next write (session tickets) rather than going out before a read waits.
+    bool output_waits() const { return output_held_ || !has_pending_output(); }
+    // The input buffer for the next receive: small while requests are small, one TLS record once a receive filled it.
+    boost::asio::mutable_buffer input_space();
 
     template <class Attempt, class Handler>
     void run(Attempt attempt, Handler handler) {
@@ -93,10 +126,11 @@ private:
         continue_after(std::move(attempt), std::move(handler), result);
     }
 
-    // What an attempt wrote goes out before anything else; then the attempt completes or waits for readiness.
+    // What an attempt wrote goes out before anything else (but held tickets); then the attempt completes, or waits
+    // for the socket to take more output, or receives more input and tries again.
     template <class Attempt, class Handler>
     void continue_after(Attempt attempt, Handler handler, attempt_result result) {
-        if (has_pending_output()) {
+        if (!output_waits()) {
             boost::system::error_code send_ec = send_pending();
             if (send_ec) return complete(std::move(handler), result.ec ? result.ec : send_ec, 0);
             if (has_pending_output()) {
@@ -115,9 +149,11 @@ private:
         case wants::write:  // the output buffer was full and is now empty
             return run(std::move(attempt), std::move(handler));
         case wants::read:
-            socket_.async_wait(socket_type::wait_read, [this, attempt = std::move(attempt),
-                                                        handler = std::move(handler)](boost::system::error_code ec) mutable {
-                if (ec || cancelled_) return complete(std::move(handler), aborted_or(ec), 0);
+            socket_.async_receive(input_space(), [this, attempt = std::move(attempt), handler = std::move(handler)](
+                                                     boost::system::error_code ec, std::size_t n) mutable {
+                if (cancelled_ || ec == boost::asio::error::operation_aborted)
+                    return complete(std::move(handler), boost::asio::error::operation_aborted, 0);
+                received(ec, n);
                 run(std::move(attempt), std::move(handler));
             });
             return;
@@ -140,6 +176,10 @@ private:
         return ec ? ec : boost::system::error_code(boost::asio::error::operation_aborted);
     }
 
+    // Takes what a receive brought: bytes for the BIO, or the end of the input (the client's FIN, a reset) for
+    // OpenSSL to see at its next read.
+    void received(const boost::system::error_code& ec, std::size_t n);
+
     friend struct tls_socket_bio;  // the BIO's callbacks, in tls_socket.cpp
 
     static constexpr int max_inline_depth = 8;
@@ -147,14 +187,24 @@ private:
     static constexpr std::size_t output_limit = 64 * 1024;
     // Enough for a handshake flight and a small response; a larger buffer is freed once sent.
     static constexpr std::size_t retained_output_capacity = 16 * 1024;
+    // A ClientHello, a keep-alive request record, or part of a larger one; an idle connection holds this much.
+    static constexpr std::size_t small_input = 1024;
+    // A whole TLS record (16 KiB of plaintext and its header, tag and padding) per receive.
+    static constexpr std::size_t large_input = 16 * 1024 + 512;
 
     socket_type socket_;
     SSL* ssl_ = nullptr;
     std::string out_;
     std::size_t sent_ = 0;
+    bool output_held_ = false;
+    std::unique_ptr<char[]> in_;
+    std::size_t in_capacity_ = 0;
+    std::size_t in_begin_ = 0, in_end_ = 0;  // the bytes received and not yet given to OpenSSL
+    bool input_filled_ = false;             // the last receive filled the buffer: more is probably coming
+    bool input_ended_ = false;              // the client closed its side (or the connection failed)
+    boost::system::error_code socket_error_;
     std::uint64_t bytes_read_ = 0;
     std::uint64_t bytes_written_ = 0;
-    int last_socket_errno_ = 0;
     int inline_depth_ = 0;
     bool cancelled_ = false;
 };

@@ -3,6 +3,7 @@
 // implementation-defined distributions, so output does not change with the compiler or library.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <span>
@@ -101,6 +102,32 @@ public:
         }
     }
 
+    // The next `n` indexes, each passed to `emit`: the same as n calls of next(), a word at a time when N is a power
+    // of two (no bookkeeping per index: ids take hundreds of characters per response).
+    template <class Emit>
+    void draw(std::size_t n, Emit&& emit) {
+        if constexpr (std::has_single_bit(N)) {
+            constexpr int bits = std::countr_zero(N);
+            while (n > 0) {
+                if (left_ == 0) {
+                    word_ = random_.next_u64();
+                    left_ = 64 / bits;
+                }
+                const std::size_t k = std::min(n, static_cast<std::size_t>(left_));
+                std::uint64_t word = word_;
+                for (std::size_t i = 0; i < k; ++i) {
+                    emit(static_cast<std::size_t>(word & (N - 1)));
+                    word >>= bits;
+                }
+                word_ = word;
+                left_ -= static_cast<int>(k);
+                n -= k;
+            }
+        } else {
+            for (; n > 0; --n) emit(next());
+        }
+    }
+
 private:
     seeded_random& random_;
     std::uint64_t word_ = 0;
@@ -114,8 +141,7 @@ void append_drawn(std::string& out, seeded_random& random, std::size_t n) {
     const std::size_t from = out.size();
     out.resize(from + n);
     char* p = out.data() + from;
-    index_drawer<Alphabet.size()> draw(random);
-    for (std::size_t i = 0; i < n; ++i) p[i] = Alphabet[draw.next()];
+    index_drawer<Alphabet.size()>(random).draw(n, [&p](std::size_t index) { *p++ = Alphabet[index]; });
 }
 
 // FNV-1a 64: stable name hashing for stream derivation.

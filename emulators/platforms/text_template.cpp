@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "emulators/control/audit_event.hpp"
 #include "telemetry/input_error.hpp"
@@ -20,22 +21,29 @@ constexpr std::string_view base64_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk
 constexpr std::string_view base64url_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t max_generated = 4096;  // a generator longer than this is a typo in the profile
 
-// Base64 characters with + and / percent-encoded, as in a query string.
+// Base64 characters with + and / percent-encoded, as in a query string: each index's text (one or three bytes)
+// from a table, copied four bytes at a time into room for the longest.
 void append_drawn_percent_encoded(std::string& out, telemetry::seeded_random& random, std::size_t n) {
-    const std::size_t from = out.size();
-    out.resize(from + 3 * n);  // the longest it can be; cut to what was written
-    char* p = out.data() + from;
-    telemetry::index_drawer<base64_chars.size()> draw(random);
-    for (std::size_t i = 0; i < n; ++i) {
-        const char c = base64_chars[draw.next()];
-        if (c == '+' || c == '/') {
-            *p++ = '%';
-            *p++ = '2';
-            *p++ = c == '+' ? 'B' : 'F';
-        } else {
-            *p++ = c;
+    struct encoded {
+        char bytes[4];
+        std::uint8_t size;
+    };
+    static constexpr auto table = [] {
+        std::array<encoded, base64_chars.size()> t{};
+        for (std::size_t i = 0; i < base64_chars.size(); ++i) {
+            const char c = base64_chars[i];
+            if (c == '+' || c == '/') t[i] = {{'%', '2', c == '+' ? 'B' : 'F', 0}, 3};
+            else t[i] = {{c, 0, 0, 0}, 1};
         }
-    }
+        return t;
+    }();
+    const std::size_t from = out.size();
+    out.resize(from + 3 * n + 1);  // the longest it can be, and the fourth byte of the last copy; cut after
+    char* p = out.data() + from;
+    telemetry::index_drawer<base64_chars.size()>(random).draw(n, [&p](std::size_t index) {
+        std::memcpy(p, table[index].bytes, 4);
+        p += table[index].size;
+    });
     out.resize(static_cast<std::size_t>(p - out.data()));
 }
 

@@ -3,6 +3,7 @@
 #include "emulators/network_logs.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -485,6 +486,58 @@ TEST(NetworkLogs, AppendsAcrossRuns) {
     logs.emit(request_event(2));
     logs.close();
     EXPECT_EQ(read_back("ecs-json", logs.path_of("ecs-json", event_kind::http_request)).size(), 2u);
+}
+
+// The server's own hand-over (emit_access, emit_connection: the writer builds the events, from slots reused
+// record after record) writes exactly what emitting the built events writes. Requests that differ in what
+// they carry (User-Agent or none, run id or none, content type, request id) follow one another, so a field left
+// over from a slot's previous record would show.
+TEST(NetworkLogs, TheServersHandOverWritesWhatTheBuiltEventsWrite) {
+    temp_dir handed_dir, built_dir;
+    network_logs handed(options_for(handed_dir));
+    network_logs built(options_for(built_dir));
+    connection_info conn{"10.0.0.5", 50000, "127.0.0.1", 8443, "beacon.acme.workers.dev", 7, 1'700'000'000'000'000'000};
+    for (int i = 0; i < 600; ++i) {  // several batches: slots are refilled
+        request req(i % 3 == 0 ? http::verb::post : http::verb::get, "/check-in/" + std::to_string(i), 11);
+        req.set(http::field::host, "beacon.acme.workers.dev");
+        if (i % 2 == 0) req.set(http::field::user_agent, "curl/8.5." + std::to_string(i));
+        if (i % 5 == 0) req.set(run_id_header, "run-" + std::to_string(i));
+        req.body() = std::string(static_cast<std::size_t>(i), 'b');
+        response res(i % 7 == 0 ? http::status::not_found : http::status::ok, 11);
+        if (i % 4 != 0) res.set(http::field::content_type, "text/plain");
+        if (i % 3 != 0) res.set("CF-RAY", "81a0cfa8cfc1" + std::to_string(1000 + i) + "-LHR");
+        res.body() = "task";
+        exchange_facts facts;
+        facts.started = conn.connected_at + i * 1'000'000;
+        facts.elapsed = 250'000 + i;
+        facts.request_bytes = 100 + static_cast<std::uint64_t>(i);
+        facts.response_bytes = 200 + static_cast<std::uint64_t>(i);
+        built.emit(access_event(conn, "beacon.acme.workers.dev", req, res, facts));
+        handed.emit_access(conn, "beacon.acme.workers.dev", req, res, facts);
+        if (i % 50 == 49) {
+            connection_facts closed;
+            closed.closed_at = facts.started + 5'000'000;
+            closed.bytes_from_client = 1000 + static_cast<std::uint64_t>(i);
+            closed.bytes_to_client = 3000 + static_cast<std::uint64_t>(i);
+            closed.tls_established = i % 100 == 49;
+            closed.closed_first = i % 100 == 49 ? connection_close::client_first : connection_close::server_first;
+            built.emit(connection_event(conn, closed));
+            handed.emit_connection(conn, closed);
+            ++conn.connection_id;
+            conn.sni = i % 100 == 49 ? "" : "beacon.acme.workers.dev";
+        }
+        if (i % 97 == 0) handed.flush();  // the writer takes a batch here, then producers refill its slots
+    }
+    handed.close();
+    built.close();
+    std::size_t compared = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(built_dir.root() / "logs")) {
+        const std::string name = entry.path().filename().string();
+        const std::string expected = read_file(entry.path().string());
+        EXPECT_EQ(read_file((handed_dir.root() / "logs" / name).string()), expected) << name;
+        if (!expected.empty()) ++compared;
+    }
+    EXPECT_GE(compared, 5u) << "the three access logs and the two flow logs";
 }
 
 }  // namespace
