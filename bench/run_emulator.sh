@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The emulator against nginx on loopback, measured with wrk in the same run: keep-alive requests/s and new
-# TLS connections/s (Connection: close). Both serve a 64-byte body over TLS 1.3 with an EC P-256 certificate.
+# TLS connections/s (Connection: close). Both serve the same response over TLS 1.3 with an EC P-256 certificate:
+# nginx answers with the headers and the 64-byte body the emulator's Worker answered first (captured with curl),
+# so the client parses and decrypts the same bytes from both; only Date and Server differ.
 # Beside each rate, the server's own CPU time per request (user + system, from /proc): wrk shares the two cores
 # with the server, so the rate also depends on how much CPU the server leaves wrk; CPU per request does not.
 # Prints a Markdown section on stdout (bench/run.sh appends it to RESULTS.md).
@@ -27,11 +29,20 @@ start_emulator() {  # start_emulator THREADS -> sets emu_port and emu_pid
     [[ -n $emu_port ]] || { cat "$work/emu-$1.err" >&2; exit 2; }
 }
 
+# One response of the emulator (on port $1) as nginx directives: its headers but those nginx writes itself, and its body.
+capture_response() {
+    local raw
+    raw=$(curl -sk -i --max-time 5 -H "Host: $host" "https://127.0.0.1:$1/") || { echo "cannot reach the emulator" >&2; exit 2; }
+    response_headers=$(tr -d '\r' <<<"$raw" | sed -n '2,/^$/p' | grep -viE '^(date|content-type|content-length|connection|server):|^$' |
+        sed -e 's/\\/\\\\/g' -e "s/^\([^:]*\): \(.*\)$/add_header \1 '\2' always;/")
+    response_body=$(tr -d '\r' <<<"$raw" | sed '1,/^$/d')
+    [[ ${#response_body} -gt 0 && -n $response_headers ]] || { echo "unexpected emulator response: $raw" >&2; exit 2; }
+}
+
 start_nginx() {
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$host" \
         -addext "subjectAltName=DNS:$host" -keyout "$work/nginx.key" -out "$work/nginx.pem" 2>/dev/null
     nginx_port=$(free_port)
-    body=$(head -c 64 /dev/zero | tr '\0' 'x')
     mkdir -p "$work/nginx"
     cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
@@ -52,7 +63,12 @@ http {
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_certificate $work/nginx.pem;
         ssl_certificate_key $work/nginx.key;
-        location / { default_type "text/plain;charset=UTF-8"; return 200 "$body"; }
+        server_tokens off;
+        location / {
+            default_type "text/plain;charset=UTF-8";
+            $response_headers
+            return 200 "$response_body";
+        }
     }
 }
 CONF
@@ -85,8 +101,9 @@ wrk_rate() {
     echo "$text"
 }
 
-start_nginx
 start_emulator 1
+capture_response "$emu_port"
+start_nginx
 nginx_keep=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/")
 emu_keep=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/")
 nginx_close=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/" -H "Connection: close")
@@ -102,9 +119,10 @@ cat <<MD
 ## Emulator against nginx: HTTPS requests/s on loopback
 
 \`bench/run_emulator.sh\`: wrk 4.1 (\`wrk -t 2 -c $connections -d ${seconds}s -H "Host: $host"\`), nginx $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2)
-with one worker process, TLS 1.2-1.3 and \`return 200\` of a 64-byte body, against \`sclab emulate\` answering the
-Worker's check-in (a 64-byte task plus Cloudflare's headers, five log records per request and connection). Both
-negotiate TLS 1.3 with an EC P-256 certificate. "new TLS" adds \`Connection: close\`, so every request is a new TCP
+with one worker process, TLS 1.2-1.3 and \`return 200\` of the emulator's own response (its Cloudflare headers
+and 64-byte body, captured at the start of the run), against \`sclab emulate\` answering the Worker's check-in
+(a 64-byte task and Cloudflare's headers, drawn per response, and five log records per request and connection).
+Both negotiate TLS 1.3 with an EC P-256 certificate. "new TLS" adds \`Connection: close\`, so every request is a new TCP
 connection and a TLS handshake (wrk resumes sessions with the tickets both servers issue). In brackets: the
 server's CPU time per request (user + system). wrk shares the 2 cores with the server, so absolute rates are low.
 
