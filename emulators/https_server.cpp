@@ -165,8 +165,7 @@ struct https_server::impl {
             keep_running.emplace_back(contexts.back()->get_executor());
         }
         acceptor_type acceptor = open_acceptor(*contexts.front(), options.listen_address, options.port);
-        local = acceptor.local_endpoint();
-        context.listen_endpoint = local;
+        context.listen_endpoint = acceptor.local_endpoint();
         accept_loop = std::make_shared<listener>(contexts, std::move(acceptor), context);
     }
 
@@ -181,7 +180,6 @@ struct https_server::impl {
     io_contexts contexts;
     // Keeps each thread's run() going while it has no connection; released at stop.
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
-    tcp::endpoint local;
     std::shared_ptr<listener> accept_loop;
     std::vector<std::thread> threads;
     std::mutex stop_mutex;
@@ -194,8 +192,8 @@ https_server::https_server(server_options options, lab_ca& ca, router& routes, e
 
 https_server::~https_server() { stop(); }
 
-std::string https_server::address() const { return impl_->local.address().to_string(); }
-std::uint16_t https_server::port() const { return impl_->local.port(); }
+std::string https_server::address() const { return impl_->context.listen_endpoint.address().to_string(); }
+std::uint16_t https_server::port() const { return impl_->context.listen_endpoint.port(); }
 
 void https_server::start() {
     std::lock_guard lock(impl_->stop_mutex);

@@ -440,10 +440,9 @@ void https_session::on_write(error_code ec) {
 }
 
 // The server's close_notify, without waiting for the client's (tls_socket::async_shutdown). When the request was
-// not read to its end (413, 400, 431),
-// the rest of what the client sends is read and dropped for up to close_timeout before the socket closes:
-// closing a socket with unread input makes the kernel send a reset, which can destroy the answer before the
-// client reads it (what nginx calls a lingering close).
+// not read to its end (413, 400, 431), the rest of what the client sends is read and dropped for up to
+// close_timeout before the socket closes: closing a socket with unread input makes the kernel send a reset, which
+// can destroy the answer before the client reads it (what nginx calls a lingering close).
 void https_session::close_gracefully() {
     phase_ = phase::closing;
     set_deadline(context_.limits.close_timeout);

@@ -159,12 +159,16 @@ network_logs::~network_logs() {
     }
 }
 
+template <class Fill>
+void network_logs::enqueue(Fill&& fill) {
+    if (!queue_.push(std::forward<Fill>(fill))) dropped_.fetch_add(1);  // closed
+}
+
 void network_logs::emit(event e) {
-    const bool queued = queue_.push([&](log_record& slot) {
+    enqueue([&](log_record& slot) {
         slot.from = log_record::source::event;
         slot.event = std::move(e);
     });
-    if (!queued) dropped_.fetch_add(1);  // closed
 }
 
 namespace {
@@ -181,7 +185,7 @@ void network_logs::emit_access(const connection_info& conn, const std::string& h
                                const exchange_facts& facts) {
     drop_body(req);
     drop_body(res);
-    const bool queued = queue_.push([&](log_record& slot) {
+    enqueue([&](log_record& slot) {
         slot.from = log_record::source::access;
         slot.conn = conn;
         slot.host = host;
@@ -190,16 +194,14 @@ void network_logs::emit_access(const connection_info& conn, const std::string& h
         slot.res = std::move(res);
         slot.exchange = facts;
     });
-    if (!queued) dropped_.fetch_add(1);
 }
 
 void network_logs::emit_connection(const connection_info& conn, const connection_facts& facts) {
-    const bool queued = queue_.push([&](log_record& slot) {
+    enqueue([&](log_record& slot) {
         slot.from = log_record::source::connection;
         slot.conn = conn;
         slot.facts = facts;
     });
-    if (!queued) dropped_.fetch_add(1);
 }
 
 void network_logs::run_writer() {

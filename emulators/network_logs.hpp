@@ -96,6 +96,9 @@ private:
         exchange_facts exchange;   // access
         connection_facts facts;    // connection
     };
+    // Queues what `fill` writes into a slot; counts it dropped once the logs are closed.
+    template <class Fill>
+    void enqueue(Fill&& fill);
     void write_record(const log_record& r);
     void run_writer();                      // the writer thread: takes queued events, writes, flushes
     void write_event(const telemetry::event& e);

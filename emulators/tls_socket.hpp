@@ -5,9 +5,9 @@
 // thread keep up with nginx (bench/run_emulator.sh).
 //
 // Receiving through asio's async_receive (rather than waiting for readiness and calling recv() from the BIO) is
-// what keeps a keep-alive request to three system calls (epoll_wait, recv, send): a readiness wait makes asio
-// re-arm the descriptor with epoll_ctl every time, while a receive is tried at once and, when the last one
-// drained the socket, waits for the next edge without any call.
+// what keeps a keep-alive request to four system calls (recv finding nothing yet, epoll_wait, recv, send): a
+// readiness wait makes asio re-arm the descriptor with epoll_ctl every time, while a receive is tried at once
+// and, when it would block, waits for the next edge of the descriptor registered once.
 //
 // Fewer packets, as a server that knows HTTP sends them: when the client's first request arrived with its
 // Finished, the TLS 1.3 session tickets written as the handshake ends go out with the response instead of in a
