@@ -3,13 +3,16 @@
 # TLS connections/s (Connection: close). Both serve the same response over TLS 1.3 with an EC P-256 certificate:
 # nginx answers with the headers and the 64-byte body the emulator's Worker answered first (captured with curl),
 # so the client parses and decrypts the same bytes from both; only Date and Server differ.
+# BENCH_ROUNDS rounds (5) of BENCH_SECONDS (5) per measurement, nginx and the emulator measured back to back in
+# each round; the medians are reported, and each round's ratio.
 # Beside each rate, the server's own CPU time per request (user + system, from /proc): wrk shares the two cores
 # with the server, so the rate also depends on how much CPU the server leaves wrk; CPU per request does not.
 # Prints a Markdown section on stdout (bench/run.sh appends it to RESULTS.md).
 # Usage: bench/run_emulator.sh path/to/sclab
 set -euo pipefail
 sclab=$(realpath "$1")
-seconds=${BENCH_SECONDS:-10}
+seconds=${BENCH_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-5}
 connections=${BENCH_CONNECTIONS:-50}
 work=$(mktemp -d)
 pids=()
@@ -101,19 +104,48 @@ wrk_rate() {
     echo "$text"
 }
 
+# Both servers run side by side; each round measures nginx and the emulator back to back, in turn first, so a
+# change in the machine's speed (a shared VM's neighbours) falls on both. The table gives the median round.
 start_emulator 1
+emu1_pid=$emu_pid emu1_port=$emu_port
 capture_response "$emu_port"
 start_nginx
-nginx_keep=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/")
-emu_keep=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/")
-nginx_close=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/" -H "Connection: close")
-emu_close=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/" -H "Connection: close")
+declare -A rates
+for round in $(seq "$rounds"); do
+    for mode in keep close; do
+        close_header=(); [[ $mode == close ]] && close_header=(-H "Connection: close")
+        order=(nginx emu); ((round % 2 == 0)) && order=(emu nginx)
+        for server in "${order[@]}"; do
+            if [[ $server == nginx ]]; then rates[$server,$mode,$round]=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/" "${close_header[@]}")
+            else rates[$server,$mode,$round]=$(wrk_rate "$emu1_pid" "https://127.0.0.1:$emu1_port/" "${close_header[@]}"); fi
+        done
+        echo "round $round $mode: nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
+    done
+done
 start_emulator 2
 emu2_keep=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/")
 emu2_close=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/" -H "Connection: close")
 
 ratio() { awk -v a="${1%% *}" -v b="${2%% *}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 cpu_of() { sed -n 's/^[0-9]* (\([0-9.]*\) us).*/\1/p' <<<"$1"; }
+median() { sort -g | awk 'NF { v[++n] = $1 } END { printf "%s", n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+# column SERVER MODE -> "median rate (median CPU us)"
+column() {
+    local r rates_list="" cpus=""
+    for r in $(seq "$rounds"); do rates_list+="${rates[$1,$2,$r]%% *}"$'\n'; cpus+="$(cpu_of "${rates[$1,$2,$r]}")"$'\n'; done
+    printf '%.0f (%s us)' "$(median <<<"$rates_list")" "$(median <<<"$cpus")"
+}
+# ratios MODE rate|cpu -> "median (each round's)"
+ratios() {
+    local r list=() values=""
+    for r in $(seq "$rounds"); do
+        local emu=${rates[emu,$1,$r]} nginx=${rates[nginx,$1,$r]} v
+        if [[ $2 == rate ]]; then v=$(ratio "$emu" "$nginx"); else v=$(ratio "$(cpu_of "$nginx")" "$(cpu_of "$emu")"); fi
+        list+=("$v"); values+="$v"$'\n'
+    done
+    printf '%.2f (%s)' "$(median <<<"$values")" "$(IFS=/; echo "${list[*]}")"
+}
+errors=$(grep -hE "Non-2xx|Socket errors" "$work/wrk.log" | sort | uniq -c | tr -s ' ' || true)
 cat <<MD
 
 ## Emulator against nginx: HTTPS requests/s on loopback
@@ -125,12 +157,16 @@ and 64-byte body, captured at the start of the run), against \`sclab emulate\` a
 Both negotiate TLS 1.3 with an EC P-256 certificate. "new TLS" adds \`Connection: close\`, so every request is a new TCP
 connection and a TLS handshake (wrk resumes sessions with the tickets both servers issue). In brackets: the
 server's CPU time per request (user + system). wrk shares the 2 cores with the server, so absolute rates are low.
+$rounds rounds, each measuring nginx and the emulator back to back (in turn first); the table gives medians, and
+the ratio rows each round's ratio in brackets.
 
 | server | keep-alive req/s (CPU/request) | new TLS conn/s (CPU/connection) |
 |---|---|---|
-| nginx, 1 worker | $nginx_keep | $nginx_close |
-| sclab emulate --threads 1 | $emu_keep | $emu_close |
-| sclab emulate --threads 2 | $emu2_keep | $emu2_close |
-| rate ratio emulator(1 thread)/nginx | $(ratio "$emu_keep" "$nginx_keep") | $(ratio "$emu_close" "$nginx_close") |
-| CPU ratio nginx/emulator(1 thread) | $(ratio "$(cpu_of "$nginx_keep")" "$(cpu_of "$emu_keep")") | $(ratio "$(cpu_of "$nginx_close")" "$(cpu_of "$emu_close")") |
+| nginx, 1 worker | $(column nginx keep) | $(column nginx close) |
+| sclab emulate --threads 1 | $(column emu keep) | $(column emu close) |
+| sclab emulate --threads 2 (one run) | $emu2_keep | $emu2_close |
+| rate ratio emulator(1 thread)/nginx | $(ratios keep rate) | $(ratios close rate) |
+| CPU ratio nginx/emulator(1 thread) | $(ratios keep cpu) | $(ratios close cpu) |
+${errors:+
+wrk reported: $errors}
 MD

@@ -7,13 +7,15 @@
 
 #include <boost/beast/http.hpp>
 
+#include "emulators/header_allocator.hpp"
 #include "telemetry/event.hpp"
 
 namespace sclab::emulators {
 
 namespace http = boost::beast::http;
-using request = http::request<http::string_body>;
-using response = http::response<http::string_body>;
+using header_fields = http::basic_fields<header_allocator<char>>;
+using request = http::request<http::string_body, header_fields>;
+using response = http::response<http::string_body, header_fields>;
 
 // What the server knows about the connection a request came on.
 struct connection_info {
@@ -37,10 +39,9 @@ public:
     virtual void emit(telemetry::event e) = 0;
 
     // The access record of a response the HTTPS server sent: emit(access_event(...)) by default. A sink may build
-    // the event later, on another thread: it may take the fields of `req` and `res` (their bodies are not part of
-    // the record), leaving them valid but unspecified; the caller clears both afterwards.
-    virtual void emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
-                             const exchange_facts& facts);
+    // the event later, on another thread, from what it copies of `req` and `res` here (exchange_headers).
+    virtual void emit_access(const connection_info& conn, const std::string& host, const request& req,
+                             const response& res, const exchange_facts& facts);
     // The record of a connection the HTTPS server closed (or refused): emit(connection_event(...)) by default.
     virtual void emit_connection(const connection_info& conn, const connection_facts& facts);
 };

@@ -426,7 +426,7 @@ void https_session::on_write(error_code ec) {
     context_.responses.fetch_add(1, std::memory_order_relaxed);
     const bool keep_alive = response_.keep_alive();
     try {
-        context_.sink.emit_access(conn_, host_, request_, response_, exchange_);  // may take their fields
+        context_.sink.emit_access(conn_, host_, request_, response_, exchange_);
     } catch (const std::exception& e) {
         context_.warn(std::string("cannot record a request: ") + e.what());
     }

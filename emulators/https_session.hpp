@@ -144,7 +144,7 @@ private:
     bool close_notify_sent_ = false;  // the last response went out with the close_notify
 
     // The exchange in progress.
-    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<http::request_parser<http::string_body, header_fields::allocator_type>> parser_;
     request_handler* handler_ = nullptr;
     std::string host_;
     request request_;

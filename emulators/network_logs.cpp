@@ -82,15 +82,15 @@ void as_zeek(event& e, const sensor_settings&) {
     e.network.session_id = std::move(uid);
 }
 
-// Puts back, from the event, every field a view above (or emit(), leaving the run id out) may have changed in a
-// record, so one copy of the event serves every log of an emit() (a copy is dozens of strings; this is five).
-// A view that writes another field must restore it here too.
-void undo_views(event& record, const event& e) {
-    record.time = e.time;
-    record.run_id = e.run_id;
-    record.network.action = e.network.action;
-    record.network.session_id = e.network.session_id;
-    record.extra = e.extra;
+// Copies every field a view above (or write_event, leaving the run id out) may change: the writer keeps these of
+// the event as built, writes the logs that change them into the event itself, and puts them back between two such
+// logs (an event is ninety strings; this is five). A view that writes another field must copy it here too.
+void copy_view_fields(event& to, const event& from) {
+    to.time = from.time;
+    to.run_id = from.run_id;
+    to.network.action = from.network.action;
+    to.network.session_id = from.network.session_id;
+    to.extra = from.extra;
 }
 
 struct log_layout {
@@ -171,27 +171,13 @@ void network_logs::emit(event e) {
     });
 }
 
-namespace {
-
-// A record needs no body; the queue must not hold uploads.
-template <class Message>
-void drop_body(Message& m) {
-    std::string().swap(m.body());
-}
-
-}  // namespace
-
-void network_logs::emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
-                               const exchange_facts& facts) {
-    drop_body(req);
-    drop_body(res);
+void network_logs::emit_access(const connection_info& conn, const std::string& host, const request& req,
+                               const response& res, const exchange_facts& facts) {
     enqueue([&](log_record& slot) {
         slot.from = log_record::source::access;
         slot.conn = conn;
         slot.host = host;
-        // The slot's previous header is freed here, on the thread that allocated it.
-        slot.req = std::move(req);
-        slot.res = std::move(res);
+        slot.headers.copy_from(req, res);
         slot.exchange = facts;
     });
 }
@@ -210,7 +196,7 @@ void network_logs::run_writer() {
         const auto now = std::chrono::steady_clock::now();
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(std::max(next_flush - now, std::chrono::steady_clock::duration::zero()));
         const auto batch = queue_.take(wait);
-        for (const log_record& r : batch) write_record(r);
+        for (log_record& r : batch) write_record(r);
         if (std::chrono::steady_clock::now() >= next_flush) {
             flush_files();
             next_flush = std::chrono::steady_clock::now() + options_.flush_interval;
@@ -220,12 +206,18 @@ void network_logs::run_writer() {
     }
 }
 
-void network_logs::write_record(const log_record& r) {
+void network_logs::write_record(log_record& r) {
     try {
         switch (r.from) {
         case log_record::source::event: return write_event(r.event);
-        case log_record::source::access: return write_event(access_event(r.conn, r.host, r.req, r.res, r.exchange));
-        case log_record::source::connection: return write_event(connection_event(r.conn, r.facts));
+        case log_record::source::access: {
+            event e = access_event(r.conn, r.host, r.headers, r.exchange);
+            return write_event(e);
+        }
+        case log_record::source::connection: {
+            event e = connection_event(r.conn, r.facts);
+            return write_event(e);
+        }
         }
     } catch (const std::exception& ex) {  // out of memory building the event: the writer must go on
         dropped_.fetch_add(1);
@@ -234,25 +226,27 @@ void network_logs::write_record(const log_record& r) {
     }
 }
 
-void network_logs::write_event(const event& e) {
-    // The record of a log that changes something (a sensor view, the run id left out) is built in the scratch
-    // event: copied from `e` once (into warm strings: no allocation), and undone between two such logs.
-    bool copied = false;  // scratch_ holds `e`, but for what undo_views() restores
+void network_logs::write_event(event& e) {
+    // A log that changes something (a sensor view, the run id left out) is written from `e` changed in place;
+    // the fields it changes are kept in original_ and put back before the next log.
+    bool saved = false;    // original_ holds e's view fields as built
+    bool changed = false;  // e's view fields differ from original_
     for (auto& entry : logs_) {
         const log_layout& layout = entry->layout;
         if (layout.kind != e.kind) continue;
         if (!layout.provider.empty() && layout.provider != e.cloud.provider) continue;
-        const event* record = &e;
+        if (changed) {
+            copy_view_fields(e, original_);
+            changed = false;
+        }
         if (layout.view != nullptr || (!layout.keeps_run_id && !e.run_id.empty())) {
-            if (copied) undo_views(scratch_, e);
-            else scratch_ = e;
-            copied = true;
-            if (!layout.keeps_run_id) scratch_.run_id.clear();
-            if (layout.view != nullptr) layout.view(scratch_, options_.sensors);
-            record = &scratch_;
+            if (!saved) copy_view_fields(original_, e);
+            saved = changed = true;
+            if (!layout.keeps_run_id) e.run_id.clear();
+            if (layout.view != nullptr) layout.view(e, options_.sensors);
         }
         try {
-            entry->log.write(*record);
+            entry->log.write(e);
         } catch (const std::exception& ex) {
             dropped_.fetch_add(1);
             if (!write_error_reported_.exchange(true))

@@ -64,9 +64,8 @@ public:
     // queue behind. A write error (disk full) is reported once and the record dropped: the emulators keep serving.
     void emit(telemetry::event e) override;
     // The same for the HTTPS server's records, queued as what the server saw: the writer thread builds the events
-    // (access_event, connection_event), so the I/O thread only copies a few strings and hands over the request's
-    // and response's fields (their bodies are dropped here, on the caller's thread).
-    void emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
+    // (access_event, connection_event), so the I/O thread only copies a few strings (exchange_headers).
+    void emit_access(const connection_info& conn, const std::string& host, const request& req, const response& res,
                      const exchange_facts& facts) override;
     void emit_connection(const connection_info& conn, const connection_facts& facts) override;
     // Writes every event emitted before the call and makes every complete record visible to readers.
@@ -91,17 +90,16 @@ private:
         telemetry::event event;    // source::event
         connection_info conn;      // access, connection
         std::string host;          // access: the routing host
-        request req;               // access: the request's header (no body)
-        response res;              // access: the response's header (no body)
+        exchange_headers headers;  // access
         exchange_facts exchange;   // access
         connection_facts facts;    // connection
     };
     // Queues what `fill` writes into a slot; counts it dropped once the logs are closed.
     template <class Fill>
     void enqueue(Fill&& fill);
-    void write_record(const log_record& r);
+    void write_record(log_record& r);  // the writer's until its next take: written in place
     void run_writer();                      // the writer thread: takes queued events, writes, flushes
-    void write_event(const telemetry::event& e);
+    void write_event(telemetry::event& e);  // changes e's view fields (copy_view_fields)
     void flush_files();
     void report(const std::string& line);
 
@@ -118,7 +116,7 @@ private:
     std::atomic<bool> write_error_reported_{false};
 
     record_queue<log_record> queue_{queue_capacity, queue_wake_batch};
-    telemetry::event scratch_;  // the writer's copy of an event for the logs that change it (sensor views)
+    telemetry::event original_;  // the writer's: the view fields of the event being written, as built
     std::mutex close_mutex_;
     bool closed_ = false;
     std::thread writer_;

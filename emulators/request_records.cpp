@@ -20,15 +20,15 @@ using telemetry::event_kind;
 
 constexpr std::size_t max_logged_header = 1024;
 
-std::string bounded(std::string_view text, std::size_t limit = max_logged_header) {
-    return std::string(text.substr(0, limit));
-}
+std::string_view bounded(std::string_view text, std::size_t limit = max_logged_header) { return text.substr(0, limit); }
+
+constexpr std::size_t max_logged_host = 255;
 
 // Host header characters a URL may hold as they are; anything else is percent-encoded so no log format's
 // delimiter can be smuggled in through Host.
 void append_host(std::string& out, std::string_view host) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    host = host.substr(0, 255);
+    host = host.substr(0, max_logged_host);
     const std::size_t from = out.size();
     out.resize(from + 3 * host.size());  // the most it can take; cut to what was written
     char* p = out.data() + from;
@@ -48,7 +48,7 @@ void append_host(std::string& out, std::string_view host) {
 
 // The id the platform answered with, as its own logs would name the request: the first of these headers the
 // response has. One pass over the response's dozen fields, rather than a lookup by name for each candidate.
-std::string platform_request_id(const response& res) {
+std::string_view platform_request_id(const response& res) {
     static constexpr std::array<std::string_view, 6> headers = {
         "x-amzn-RequestId", "apigw-requestid", "x-amz-apigw-id", "CF-RAY", "function-execution-id", "x-request-id"};
     std::size_t best = headers.size();
@@ -63,7 +63,7 @@ std::string platform_request_id(const response& res) {
             }
         }
     }
-    return best == headers.size() ? std::string() : bounded(value, 256);
+    return best == headers.size() ? std::string_view() : bounded(value, 256);
 }
 
 void set_endpoints(event& e, const connection_info& conn) {
@@ -129,12 +129,10 @@ connection_close close_of_failed_read(const boost::system::error_code& ec) {
     return connection_close::server_first;
 }
 
-std::string logged_url(const connection_info& conn, const request& req) {
-    std::string_view target = req.target();
+std::string logged_url(const connection_info& conn, std::string_view target, std::string_view host_header) {
     if (telemetry::starts_with_ci(target, "http://") || telemetry::starts_with_ci(target, "https://")) return redact_url(target);
     std::string url = "https://";
-    auto host = req.find(http::field::host);
-    if (host != req.end() && !host->value().empty()) append_host(url, host->value());
+    if (!host_header.empty()) append_host(url, host_header);
     else if (!conn.sni.empty()) append_host(url, conn.sni);
     else append_host(url, conn.local_ip);
     url.append(target.substr(0, 16 * 1024));  // Cloudflare's URL limit; longer targets are cut, not logged whole
@@ -142,7 +140,15 @@ std::string logged_url(const connection_info& conn, const request& req) {
     return url;
 }
 
-std::string run_id_of(const request& req) {
+namespace {
+
+std::string_view header_value(const request& req, http::field name) {
+    auto it = req.find(name);
+    return it == req.end() ? std::string_view() : std::string_view(it->value());
+}
+
+// The X-Sclab-Run value if it is a plausible id, otherwise empty.
+std::string_view plausible_run_id(const request& req) {
     auto it = req.find(run_id_header);
     if (it == req.end()) return {};
     std::string_view v = it->value();
@@ -152,15 +158,35 @@ std::string run_id_of(const request& req) {
                   c == '_' || c == ':' || c == '-';
         if (!ok) return {};
     }
-    return std::string(v);
+    return v;
 }
 
-event access_event(const connection_info& conn, const std::string& host, const request& req, const response& res,
+}  // namespace
+
+std::string logged_url(const connection_info& conn, const request& req) {
+    return logged_url(conn, req.target(), header_value(req, http::field::host).substr(0, max_logged_host));
+}
+
+std::string run_id_of(const request& req) { return std::string(plausible_run_id(req)); }
+
+void exchange_headers::copy_from(const request& req, const response& res) {
+    method.assign(req.method_string());
+    target.assign(req.target());
+    host_header.assign(header_value(req, http::field::host).substr(0, max_logged_host));
+    user_agent.assign(bounded(header_value(req, http::field::user_agent)));
+    run_id.assign(plausible_run_id(req));
+    status = res.result_int();
+    auto ct = res.find(http::field::content_type);
+    content_type.assign(ct == res.end() ? std::string_view() : bounded(ct->value(), 256));
+    request_id.assign(platform_request_id(res));
+}
+
+event access_event(const connection_info& conn, const std::string& host, const exchange_headers& headers,
                    const exchange_facts& facts) {
     event e;
     e.kind = event_kind::http_request;
     e.time = facts.started;
-    e.run_id = run_id_of(req);
+    e.run_id = headers.run_id;
     set_endpoints(e, conn);
     telemetry::network_info& n = e.network;
     n.protocol = "https";
@@ -171,13 +197,20 @@ event access_event(const connection_info& conn, const std::string& host, const r
     n.session_id = std::to_string(conn.connection_id);
 
     telemetry::http_info& h = e.http;
-    h.method = std::string(req.method_string());
-    if (!h.method.empty()) h.url = logged_url(conn, req);
-    h.status = static_cast<std::uint16_t>(res.result_int());
-    if (auto ua = req.find(http::field::user_agent); ua != req.end()) h.user_agent = bounded(ua->value());
-    if (auto ct = res.find(http::field::content_type); ct != res.end()) h.content_type = bounded(ct->value(), 256);
-    h.request_id = platform_request_id(res);
+    h.method = headers.method;
+    if (!h.method.empty()) h.url = logged_url(conn, headers.target, headers.host_header);
+    h.status = static_cast<std::uint16_t>(headers.status);
+    h.user_agent = headers.user_agent;
+    h.content_type = headers.content_type;
+    h.request_id = headers.request_id;
     return e;
+}
+
+event access_event(const connection_info& conn, const std::string& host, const request& req, const response& res,
+                   const exchange_facts& facts) {
+    exchange_headers headers;
+    headers.copy_from(req, res);
+    return access_event(conn, host, headers, facts);
 }
 
 event connection_event(const connection_info& conn, const connection_facts& facts) {
@@ -206,8 +239,8 @@ event connection_event(const connection_info& conn, const connection_facts& fact
     return e;
 }
 
-void event_sink::emit_access(const connection_info& conn, const std::string& host, request& req, response& res,
-                             const exchange_facts& facts) {
+void event_sink::emit_access(const connection_info& conn, const std::string& host, const request& req,
+                             const response& res, const exchange_facts& facts) {
     emit(access_event(conn, host, req, res, facts));
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/system/error_code.hpp>
 
@@ -25,8 +26,27 @@ struct exchange_facts {
     std::uint64_t response_bytes = 0;     // the HTTP response as sent (100 Continue included)
 };
 
-// `host` is the routing host (Host without port, or the SNI). `req` holds at least the header; for a request
-// that could not be parsed it is empty and the record has no method or URL.
+// What an access record keeps of a request and its response: a few short strings. The server copies them on its
+// I/O thread, where the header fields are in cache, and the log writer builds the record from them without
+// walking another core's header fields.
+struct exchange_headers {
+    std::string method;        // empty for a request that could not be parsed: the record has no method or URL
+    std::string target;
+    std::string host_header;   // the Host header, at most 255 bytes of it (all a logged URL takes)
+    std::string user_agent;    // at most 1 KiB
+    std::string run_id;        // run_id_of(req)
+    unsigned status = 0;
+    std::string content_type;  // at most 256 bytes
+    std::string request_id;    // the platform's id of the request (x-amzn-RequestId, CF-RAY ...), at most 256 bytes
+
+    // Sets every member from `req` and `res`, into the buffers this object already has.
+    void copy_from(const request& req, const response& res);
+};
+
+// `host` is the routing host (Host without port, or the SNI).
+telemetry::event access_event(const connection_info& conn, const std::string& host, const exchange_headers& headers,
+                              const exchange_facts& facts);
+// The same from the request (at least its header; empty for a request that could not be parsed) and response.
 telemetry::event access_event(const connection_info& conn, const std::string& host, const request& req,
                               const response& res, const exchange_facts& facts);
 
@@ -64,6 +84,7 @@ struct connection_facts {
 telemetry::event connection_event(const connection_info& conn, const connection_facts& facts);
 
 // The URL as a proxy would log it: https://<Host header><target>, credentials in the query redacted.
+std::string logged_url(const connection_info& conn, std::string_view target, std::string_view host_header);
 std::string logged_url(const connection_info& conn, const request& req);
 
 // The X-Sclab-Run value if it is a plausible id (at most 128 of [A-Za-z0-9._:-]); otherwise empty.

@@ -107,11 +107,12 @@ void write_process(json_writer& w, const event& e) {
     w.end_object();
 }
 
-void write_endpoint(json_writer& w, json_name key, const endpoint& ep, const std::optional<std::uint64_t>& bytes,
-                    const std::optional<std::uint64_t>& packets) {
-    if (ep == endpoint{} && !bytes && !packets) return;
+// `ip` stands for ep.ip (a cloud record's source address is the API caller's).
+void write_endpoint(json_writer& w, json_name key, const endpoint& ep, std::string_view ip,
+                    const std::optional<std::uint64_t>& bytes, const std::optional<std::uint64_t>& packets) {
+    if (ip.empty() && ep.port == 0 && ep.hostname.empty() && ep.port_name.empty() && !bytes && !packets) return;
     w.key(key).begin_object();
-    w.field_if("ip", ep.ip);
+    w.field_if("ip", ip);
     number_if_nonzero(w, "port", ep.port);
     w.field_if("domain", ep.hostname);
     number_if(w, "bytes", bytes);
@@ -196,10 +197,8 @@ void write_ecs(std::string& out, const event& e) {
     write_process(w, e);
 
     // In cloud records source.ip and user_agent are the API caller's; elsewhere, the connection's.
-    endpoint source = n.source;
-    if (cloud) source.ip = e.cloud.source_ip;
-    write_endpoint(w, "source", source, n.bytes_sent, n.packets_sent);
-    write_endpoint(w, "destination", n.destination, n.bytes_received, n.packets_received);
+    write_endpoint(w, "source", n.source, cloud ? e.cloud.source_ip : n.source.ip, n.bytes_sent, n.packets_sent);
+    write_endpoint(w, "destination", n.destination, n.destination.ip, n.bytes_received, n.packets_received);
     if (!n.transport.empty() || !n.protocol.empty() || !n.direction.empty()) {
         w.key("network").begin_object().field_if("transport", n.transport).field_if("protocol", n.protocol);
         w.field_if("direction", n.direction).end_object();
