@@ -45,10 +45,15 @@ bool serialize_response(const response& res, std::string& wire) {
     wire += res.reason();
     wire += "\r\n";
     for (const auto& field : res) {
-        wire += field.name_string();
-        wire += ": ";
-        wire += field.value();
-        wire += "\r\n";
+        const std::string_view name = field.name_string(), value = field.value();
+        // Beast keeps a field as its line, "Name: value\r\n", in one block: copied at once when laid out so (the
+        // value right after the name and ": " means one block, so the CRLF read past the value is in it too).
+        if (value.data() == name.data() + name.size() + 2 && value.data()[value.size()] == '\r' &&
+            value.data()[value.size() + 1] == '\n') {
+            wire.append(name.data(), name.size() + 2 + value.size() + 2);
+            continue;
+        }
+        wire.append(name).append(": ").append(value).append("\r\n");
     }
     wire += "\r\n";
     const std::string& body = res.body();
