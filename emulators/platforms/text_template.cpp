@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include "emulators/control/audit_event.hpp"
 #include "telemetry/input_error.hpp"
@@ -21,28 +20,22 @@ constexpr std::string_view base64_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk
 constexpr std::string_view base64url_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t max_generated = 4096;  // a generator longer than this is a typo in the profile
 
-// Base64 characters with + and / percent-encoded, as in a query string: each index's text (one or three bytes)
-// from a table, copied four bytes at a time into room for the longest.
+// Base64 characters with + and / percent-encoded, as in a query string. Indexes 62 and 63 are + and /; the other
+// 62 are one byte, so the common case is one store, and the rare one three.
 void append_drawn_percent_encoded(std::string& out, telemetry::seeded_random& random, std::size_t n) {
-    struct encoded {
-        char bytes[4];
-        std::uint8_t size;
-    };
-    static constexpr auto table = [] {
-        std::array<encoded, base64_chars.size()> t{};
-        for (std::size_t i = 0; i < base64_chars.size(); ++i) {
-            const char c = base64_chars[i];
-            if (c == '+' || c == '/') t[i] = {{'%', '2', c == '+' ? 'B' : 'F', 0}, 3};
-            else t[i] = {{c, 0, 0, 0}, 1};
-        }
-        return t;
-    }();
+    static_assert(base64_chars[62] == '+' && base64_chars[63] == '/');
     const std::size_t from = out.size();
-    out.resize(from + 3 * n + 1);  // the longest it can be, and the fourth byte of the last copy; cut after
+    out.resize(from + 3 * n);  // the longest it can be; cut after
     char* p = out.data() + from;
     telemetry::index_drawer<base64_chars.size()>(random).draw(n, [&p](std::size_t index) {
-        std::memcpy(p, table[index].bytes, 4);
-        p += table[index].size;
+        if (index < 62) {
+            *p++ = base64_chars[index];
+        } else {
+            p[0] = '%';
+            p[1] = '2';
+            p[2] = index == 62 ? 'B' : 'F';
+            p += 3;
+        }
     });
     out.resize(static_cast<std::size_t>(p - out.data()));
 }
@@ -55,10 +48,19 @@ void template_scope::reset(telemetry::time_ns now) {
     for (value& v : values_) v.present = false;
 }
 
+namespace {
+
+// Names differ mostly in length or first letter: both are compared before a call to memcmp.
+bool same_name(const std::string& held, std::string_view name) {
+    return held.size() == name.size() && (name.empty() || held[0] == name[0]) && std::string_view(held) == name;
+}
+
+}  // namespace
+
 template_scope::value* template_scope::slot(std::string_view name) {
-    if (next_ < values_.size() && values_[next_].name == name) return &values_[next_++];
+    if (next_ < values_.size() && same_name(values_[next_].name, name)) return &values_[next_++];
     for (std::size_t i = 0; i < values_.size(); ++i) {
-        if (values_[i].name == name) {
+        if (same_name(values_[i].name, name)) {
             next_ = i + 1;
             return &values_[i];
         }
@@ -89,7 +91,7 @@ std::string& template_scope::assign(std::string_view name) {
 
 const std::string* template_scope::find(std::string_view name) const {
     for (const value& v : values_)
-        if (v.present && v.name == name) return &v.text;
+        if (v.present && same_name(v.name, name)) return &v.text;
     return nullptr;
 }
 
