@@ -83,25 +83,31 @@ CONF
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system clock ticks of a process (all threads)
+# The same for the threads of process $1 named $2 (the emulator names its log writer sclab-logs); 0 if none.
+thread_ticks() {
+    local task sum=0
+    for task in /proc/"$1"/task/*; do
+        [[ $(cat "$task/comm" 2>/dev/null) == "$2" ]] && sum=$((sum + $(awk '{print $14 + $15}' "$task/stat")))
+    done
+    echo "$sum"
+}
+per_request() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "nan" }'; }
 
-# wrk_rate SERVER_PID URL [headers...] -> "requests/s (server CPU us per request)", with wrk's complaint when it
-# reports socket errors or non-2xx answers.
+# wrk_rate SERVER_PID URL [headers...] -> "REQUESTS/S CPU_US LOG_WRITER_US": the server's CPU time per request
+# (user + system, all threads) and, of it, its log writer thread's. wrk's complaints (socket errors, non-2xx
+# answers) go to $work/wrk.log, reported under the table.
 wrk_rate() {
     local pid=$1 url=$2
     shift 2
-    local out before after
-    before=$(cpu_ticks "$pid")
+    local out before after log_before log_after
+    before=$(cpu_ticks "$pid") log_before=$(thread_ticks "$pid" sclab-logs)
     out=$(wrk -t 2 -c "$connections" -d "${seconds}s" -H "Host: $host" "$@" "$url" 2>&1)
-    after=$(cpu_ticks "$pid")
+    after=$(cpu_ticks "$pid") log_after=$(thread_ticks "$pid" sclab-logs)
     echo "$out" >>"$work/wrk.log"
-    local rate requests cpu
-    rate=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+    local requests
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
-    cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="${requests:-0}" \
-        'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }')
-    local text="$rate ($cpu us)"
-    if grep -qE "Non-2xx|Socket errors" <<<"$out"; then text+=" ($(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr -s ' ' | xargs))"; fi
-    echo "$text"
+    echo "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") $(per_request $((after - before)) "${requests:-0}")" \
+        "$(per_request $((log_after - log_before)) "${requests:-0}")"
 }
 
 # Both servers run side by side; each round measures nginx and the emulator back to back, in turn first, so a
@@ -119,28 +125,38 @@ for round in $(seq "$rounds"); do
             if [[ $server == nginx ]]; then rates[$server,$mode,$round]=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/" "${close_header[@]}")
             else rates[$server,$mode,$round]=$(wrk_rate "$emu1_pid" "https://127.0.0.1:$emu1_port/" "${close_header[@]}"); fi
         done
-        echo "round $round $mode: nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
+        echo "round $round $mode (req/s, CPU us, log writer us): nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
     done
 done
 start_emulator 2
 emu2_keep=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/")
 emu2_close=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/" -H "Connection: close")
 
-ratio() { awk -v a="${1%% *}" -v b="${2%% *}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-cpu_of() { sed -n 's/^[0-9]* (\([0-9.]*\) us).*/\1/p' <<<"$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 median() { sort -g | awk 'NF { v[++n] = $1 } END { printf "%s", n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
-# column SERVER MODE -> "median rate (median CPU us)"
+field() { cut -d' ' -f"$1" <<<"$2"; }  # field N of a wrk_rate result
+# One wrk_rate result as a table cell; with the log writer's share for the emulator.
+cell() {
+    local text
+    text=$(printf '%.0f (%s us' "$(field 1 "$2")" "$(field 2 "$2")")
+    [[ $1 == emu ]] && text+=", log writer $(field 3 "$2") us"
+    echo "$text)"
+}
+# column SERVER MODE -> the median of each of the rounds' figures, as a cell
 column() {
-    local r rates_list="" cpus=""
-    for r in $(seq "$rounds"); do rates_list+="${rates[$1,$2,$r]%% *}"$'\n'; cpus+="$(cpu_of "${rates[$1,$2,$r]}")"$'\n'; done
-    printf '%.0f (%s us)' "$(median <<<"$rates_list")" "$(median <<<"$cpus")"
+    local r i medians=()
+    for i in 1 2 3; do
+        medians+=("$(for r in $(seq "$rounds"); do field "$i" "${rates[$1,$2,$r]}"; done | median)")
+    done
+    cell "$1" "${medians[*]}"
 }
 # ratios MODE rate|cpu -> "median (each round's)"
 ratios() {
     local r list=() values=""
     for r in $(seq "$rounds"); do
         local emu=${rates[emu,$1,$r]} nginx=${rates[nginx,$1,$r]} v
-        if [[ $2 == rate ]]; then v=$(ratio "$emu" "$nginx"); else v=$(ratio "$(cpu_of "$nginx")" "$(cpu_of "$emu")"); fi
+        if [[ $2 == rate ]]; then v=$(ratio "$(field 1 "$emu")" "$(field 1 "$nginx")")
+        else v=$(ratio "$(field 2 "$nginx")" "$(field 2 "$emu")"); fi
         list+=("$v"); values+="$v"$'\n'
     done
     printf '%.2f (%s)' "$(median <<<"$values")" "$(IFS=/; echo "${list[*]}")"
@@ -156,7 +172,10 @@ and 64-byte body, captured at the start of the run), against \`sclab emulate\` a
 (a 64-byte task and Cloudflare's headers, drawn per response, and five log records per request and connection).
 Both negotiate TLS 1.3 with an EC P-256 certificate. "new TLS" adds \`Connection: close\`, so every request is a new TCP
 connection and a TLS handshake (wrk resumes sessions with the tickets both servers issue). In brackets: the
-server's CPU time per request (user + system). wrk shares the 2 cores with the server, so absolute rates are low.
+server's CPU time per request (user + system, all its threads) and, for the emulator, how much of it its log
+writer thread spent (formatting and writing the ECS, Squid and LEEF access records, and the PAN-OS and Zeek
+connection records; nginx writes one access log line in its worker). wrk shares the 2 cores with the server, so
+absolute rates are low.
 $rounds rounds, each measuring nginx and the emulator back to back (in turn first); the table gives medians, and
 the ratio rows each round's ratio in brackets.
 
@@ -164,7 +183,7 @@ the ratio rows each round's ratio in brackets.
 |---|---|---|
 | nginx, 1 worker | $(column nginx keep) | $(column nginx close) |
 | sclab emulate --threads 1 | $(column emu keep) | $(column emu close) |
-| sclab emulate --threads 2 (one run) | $emu2_keep | $emu2_close |
+| sclab emulate --threads 2 (one run) | $(cell emu "$emu2_keep") | $(cell emu "$emu2_close") |
 | rate ratio emulator(1 thread)/nginx | $(ratios keep rate) | $(ratios close rate) |
 | CPU ratio nginx/emulator(1 thread) | $(ratios keep cpu) | $(ratios close cpu) |
 ${errors:+

@@ -150,7 +150,7 @@ int run_emulate_command(int argc, char** argv) {
         ("port", po::value<unsigned>()->default_value(8443), "TCP port; 0 picks a free one (printed when ready)")
         ("threads", po::value<unsigned>()->default_value(1), "server threads")
         ("max-connections", po::value<std::size_t>()->default_value(10'000),
-         "concurrent connections; beyond it new connections are closed at once (each idle one costs ~75 KiB)")
+         "concurrent connections; beyond it new connections are closed at once (each idle one costs ~18 KiB)")
         ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the ids the emulators hand out")
         ("print-ca", "print the lab CA certificate (PEM) and exit; creates the CA on first use")
         ("hosts", "print hosts-file lines for every host of the lab and exit");

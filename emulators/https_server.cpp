@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "emulators/https_session.hpp"
+#include "emulators/thread_name.hpp"
 #include "emulators/tls_context.hpp"
 
 namespace sclab::emulators {
@@ -203,6 +205,7 @@ void https_server::start() {
     const unsigned n = std::max(1u, impl_->options.threads);
     for (unsigned i = 0; i < n; ++i)
         impl_->threads.emplace_back([this, i] {
+            name_this_thread("sclab-io-" + std::to_string(i));
             for (;;) {
                 try {
                     impl_->contexts[i]->run();

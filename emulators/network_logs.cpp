@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "emulators/thread_name.hpp"
 #include "telemetry/input_error.hpp"
 #include "telemetry/random.hpp"
 
@@ -149,7 +150,10 @@ network_logs::network_logs(network_log_options options)
         for (const auto& n : missing_formats_) names += (names.empty() ? "" : ", ") + n;
         report("this build has no writer for " + names + "; those logs are not written");
     }
-    writer_ = std::thread([this] { run_writer(); });
+    writer_ = std::thread([this] {
+        name_this_thread("sclab-logs");
+        run_writer();
+    });
 }
 
 network_logs::~network_logs() {
