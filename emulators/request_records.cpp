@@ -23,6 +23,7 @@ constexpr std::size_t max_logged_header = 1024;
 std::string_view bounded(std::string_view text, std::size_t limit = max_logged_header) { return text.substr(0, limit); }
 
 constexpr std::size_t max_logged_host = 255;
+constexpr std::size_t max_logged_short_value = 256;  // a content type, a platform's request id
 
 // Host header characters a URL may hold as they are; anything else is percent-encoded so no log format's
 // delimiter can be smuggled in through Host.
@@ -63,7 +64,7 @@ std::string_view platform_request_id(const response& res) {
             }
         }
     }
-    return best == headers.size() ? std::string_view() : bounded(value, 256);
+    return best == headers.size() ? std::string_view() : bounded(value, max_logged_short_value);
 }
 
 void set_endpoints(event& e, const connection_info& conn) {
@@ -142,16 +143,21 @@ std::string logged_url(const connection_info& conn, std::string_view target, std
 
 namespace {
 
-std::string_view header_value(const request& req, http::field name) {
-    auto it = req.find(name);
-    return it == req.end() ? std::string_view() : std::string_view(it->value());
+// The first value of header `name` (a field or a name) of a request or response; empty when it has none.
+template <class Message, class Name>
+std::string_view header_value(const Message& m, const Name& name) {
+    auto it = m.find(name);
+    return it == m.end() ? std::string_view() : std::string_view(it->value());
+}
+
+// What of the Host header a logged URL takes.
+std::string_view logged_host_header(const request& req) {
+    return header_value(req, http::field::host).substr(0, max_logged_host);
 }
 
 // The X-Sclab-Run value if it is a plausible id, otherwise empty.
 std::string_view plausible_run_id(const request& req) {
-    auto it = req.find(run_id_header);
-    if (it == req.end()) return {};
-    std::string_view v = it->value();
+    const std::string_view v = header_value(req, run_id_header);
     if (v.empty() || v.size() > 128) return {};
     for (char c : v) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -164,7 +170,7 @@ std::string_view plausible_run_id(const request& req) {
 }  // namespace
 
 std::string logged_url(const connection_info& conn, const request& req) {
-    return logged_url(conn, req.target(), header_value(req, http::field::host).substr(0, max_logged_host));
+    return logged_url(conn, req.target(), logged_host_header(req));
 }
 
 std::string run_id_of(const request& req) { return std::string(plausible_run_id(req)); }
@@ -172,12 +178,11 @@ std::string run_id_of(const request& req) { return std::string(plausible_run_id(
 void exchange_headers::copy_from(const request& req, const response& res) {
     method.assign(req.method_string());
     target.assign(req.target());
-    host_header.assign(header_value(req, http::field::host).substr(0, max_logged_host));
+    host_header.assign(logged_host_header(req));
     user_agent.assign(bounded(header_value(req, http::field::user_agent)));
     run_id.assign(plausible_run_id(req));
     status = res.result_int();
-    auto ct = res.find(http::field::content_type);
-    content_type.assign(ct == res.end() ? std::string_view() : bounded(ct->value(), 256));
+    content_type.assign(bounded(header_value(res, http::field::content_type), max_logged_short_value));
     request_id.assign(platform_request_id(res));
 }
 

@@ -110,7 +110,12 @@ void write_process(json_writer& w, const event& e) {
 // `ip` stands for ep.ip (a cloud record's source address is the API caller's).
 void write_endpoint(json_writer& w, json_name key, const endpoint& ep, std::string_view ip,
                     const std::optional<std::uint64_t>& bytes, const std::optional<std::uint64_t>& packets) {
-    if (ip.empty() && ep.port == 0 && ep.hostname.empty() && ep.port_name.empty() && !bytes && !packets) return;
+    const auto nothing_but_its_address = [&ep] {
+        endpoint bare;
+        bare.ip = ep.ip;
+        return ep == bare;
+    };
+    if (ip.empty() && !bytes && !packets && nothing_but_its_address()) return;
     w.key(key).begin_object();
     w.field_if("ip", ip);
     number_if_nonzero(w, "port", ep.port);
