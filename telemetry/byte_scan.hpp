@@ -18,6 +18,40 @@
 
 namespace sclab::telemetry {
 
+// Copies n < 16 bytes with fixed-size moves, reading and writing nothing outside [src, src + n) and
+// [dst, dst + n): two overlapping moves cover any length between a size and twice it.
+inline void copy_under_16(char* dst, const char* src, std::size_t n) {
+    const auto move = [](char* d, const char* s, auto word) {  // one fixed-size load and store
+        std::memcpy(&word, s, sizeof word);
+        std::memcpy(d, &word, sizeof word);
+    };
+    if (n >= 8) {
+        move(dst, src, std::uint64_t{});
+        move(dst + n - 8, src + n - 8, std::uint64_t{});
+    } else if (n >= 4) {
+        move(dst, src, std::uint32_t{});
+        move(dst + n - 4, src + n - 4, std::uint32_t{});
+    } else if (n > 0) {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
+// Copies n bytes as memcpy does, but text up to 32 bytes (most keys and values) without a call.
+inline void copy_short(char* dst, const char* src, std::size_t n) {
+    if (n < 16) return copy_under_16(dst, src, n);
+    if (n > 32) return static_cast<void>(std::memcpy(dst, src, n));
+    struct sixteen_bytes {
+        std::uint64_t low, high;
+    };
+    sixteen_bytes head, tail;
+    std::memcpy(&head, src, sizeof head);
+    std::memcpy(&tail, src + n - 16, sizeof tail);
+    std::memcpy(dst, &head, sizeof head);
+    std::memcpy(dst + n - 16, &tail, sizeof tail);
+}
+
 namespace byte_scan_detail {
 
 #if defined(__SSE2__)
@@ -35,17 +69,24 @@ inline unsigned any_of4_mask(__m128i block, __m128i a, __m128i b, __m128i c, __m
 }
 
 // The index of the first byte of p[from, size) that `mask_of` (16 bytes at a time) or `flagged` (one byte) flags,
-// or size. A text shorter than a block is looked at byte by byte (cheaper than copying it into a block); a
-// short rest after whole blocks is loaded as the text's last 16 bytes, the positions already checked masked
-// off. Nothing is read outside the text.
+// or size. A text shorter than a block is copied into one (two moves; most keys and values are this short) unless
+// it is only a few bytes, which are looked at one by one; a short rest after whole blocks is loaded as the text's
+// last 16 bytes, the positions already checked masked off. Nothing is read outside the text.
 template <class MaskOf, class Flagged>
 inline std::size_t find_first_flagged(const char* p, std::size_t size, std::size_t from, MaskOf mask_of,
                                       Flagged flagged) {
     constexpr std::size_t block = 16;
     if (size < block) {
-        for (std::size_t i = from; i < size; ++i)
-            if (flagged(p[i])) return i;
-        return size;
+        const std::size_t left = size - from;
+        if (left < 4) {
+            for (std::size_t i = from; i < size; ++i)
+                if (flagged(p[i])) return i;
+            return size;
+        }
+        alignas(16) char copy[block] = {};  // the zero bytes past the text are masked off below
+        copy_under_16(copy, p + from, left);
+        const unsigned m = mask_of(_mm_load_si128(reinterpret_cast<const __m128i*>(copy))) & ((1u << left) - 1);
+        return m != 0 ? from + static_cast<std::size_t>(__builtin_ctz(m)) : size;
     }
     std::size_t i = from;
     for (; i + block <= size; i += block) {

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "telemetry/byte_scan.hpp"
+#include "telemetry/staged_text.hpp"
 #include "telemetry/text.hpp"
 
 namespace sclab::telemetry {
@@ -35,80 +37,81 @@ struct json_name {
 template <class T>
 concept runtime_json_name = std::same_as<T, std::string> || std::same_as<T, std::string_view>;
 
-// Writes one JSON value into a string, tracking commas. Keys and strings are escaped; raw() inserts
-// JSON text the caller vouches for (an embedded object kept as text).
+// Writes JSON values into a string, tracking commas. Keys and strings are escaped; raw() inserts JSON text the
+// caller vouches for (an embedded object kept as text).
+//
+// Text goes through a staged_text (a record is dozens of keys, quotes and short values): the string holds
+// everything written once a top-level value is complete (its last end_object(), or a scalar written at the top),
+// and when the writer is destroyed; until then it may lag behind. Do not append to the string yourself while the
+// writer has a value open.
 class json_writer {
 public:
-    explicit json_writer(std::string& out) : out_(out) {}
+    explicit json_writer(std::string& out) : text_(out) {}
 
     json_writer& begin_object() { return open('{'); }
     json_writer& end_object() { return close('}'); }
     json_writer& begin_array() { return open('['); }
     json_writer& end_array() { return close(']'); }
     json_writer& key(json_name k) {
-        // `,"name":` assembled on the stack and appended at once: one capacity check and one copy into the
-        // output instead of four (a record has dozens of keys).
-        char text[json_name::max_size + 4];
-        std::size_t n = 0;
-        if (needs_comma()) text[n++] = ',';
-        text[n++] = '"';
-        std::memcpy(text + n, k.text.data(), k.text.size());
-        n += k.text.size();
-        text[n++] = '"';
-        text[n++] = ':';
-        out_.append(text, n);
+        char* p = text_.room(json_name::max_size + 4);  // `,"name":` in one go
+        if (needs_comma()) *p++ = ',';
+        *p++ = '"';
+        copy_short(p, k.text.data(), k.text.size());
+        p += k.text.size();
+        *p++ = '"';
+        *p++ = ':';
+        text_.advance_to(p);
         after_key_ = true;
         return *this;
     }
     template <runtime_json_name Name>
     json_writer& key(const Name& k) {
         comma();
-        append_json_string(out_, k);
-        out_.push_back(':');
+        put_json_string(k);
+        text_.put(':');
         after_key_ = true;
         return *this;
     }
     json_writer& string(std::string_view v) {
         comma();
-        append_json_string(out_, v);
-        return *this;
+        put_json_string(v);
+        return value_written();
     }
     // A string whose text `fill` appends to the output: for values made of characters JSON never escapes (a
     // timestamp, a name joined from literals), written without a string of their own.
     template <class Fill>
     json_writer& unescaped_string(Fill fill) {
         comma();
-        out_.push_back('"');
-        fill(out_);
-        out_.push_back('"');
-        return *this;
+        text_.put('"');
+        fill(text_.flushed());
+        text_.put('"');
+        return value_written();
     }
     json_writer& number(std::uint64_t v) {
         comma();
-        append_uint(out_, v);
-        return *this;
+        text_.put_number(v);
+        return value_written();
     }
     json_writer& number(std::int64_t v) {
         comma();
-        append_int(out_, v);
-        return *this;
+        text_.put_number(v);
+        return value_written();
     }
     json_writer& boolean(bool v) {
         comma();
-        out_ += v ? "true" : "false";
-        return *this;
+        text_.put(v ? std::string_view("true") : std::string_view("false"));
+        return value_written();
     }
     json_writer& null() {
         comma();
-        out_ += "null";
-        return *this;
+        text_.put("null");
+        return value_written();
     }
     // JSON text inserted as is (e.g. a kept requestParameters object). Empty text writes null.
     json_writer& raw(std::string_view json) {
         comma();
-        if (json.empty()) out_ += "null";
-        else out_.append(json);
-        return *this;
+        text_.put(json.empty() ? std::string_view("null") : json);
+        return value_written();
     }
 
     // Shorthands that skip empty values, for formats whose exporters omit empty fields.
@@ -120,16 +123,36 @@ public:
     json_writer& field_if(const Name& k, std::string_view v) { return v.empty() ? *this : field(k, v); }
 
 private:
+    static_assert(json_name::max_size + 4 <= staged_text::capacity);
+
+    // The common string needs no escaping and is copied in one piece; one that does goes through
+    // append_json_string.
+    void put_json_string(std::string_view v) {
+        if (find_control_or(v, 0, '"', '\\') == v.size()) {
+            text_.put('"');
+            text_.put(v);
+            text_.put('"');
+        } else {
+            append_json_string(text_.flushed(), v);
+        }
+    }
     json_writer& open(char c) {
         comma();
-        out_.push_back(c);
+        text_.put(c);
         first_ = true;
+        ++depth_;
         return *this;
     }
     json_writer& close(char c) {
-        out_.push_back(c);
+        text_.put(c);
         first_ = false;
         after_key_ = false;
+        if (depth_ > 0) --depth_;
+        return value_written();
+    }
+    // A value is complete: at the top level the string gets it now.
+    json_writer& value_written() {
+        if (depth_ == 0) text_.flush();
         return *this;
     }
     // Whether the next value needs a comma before it; the value counts as written.
@@ -140,10 +163,11 @@ private:
         return needed;
     }
     void comma() {
-        if (needs_comma()) out_.push_back(',');
+        if (needs_comma()) text_.put(',');
     }
 
-    std::string& out_;
+    staged_text text_;
+    std::size_t depth_ = 0;
     bool first_ = true;
     bool after_key_ = false;
 };

@@ -14,13 +14,18 @@ std::size_t escaped_length(std::string_view text, std::size_t i, const backslash
     return rule.escapable.find(text[i]) != std::string_view::npos ? 1 : 0;
 }
 
+// The first byte at or after `from` the writer must look at: a backslash, the separator's first byte, CR or LF.
+std::size_t next_special(std::string_view value, std::size_t from, const backslash_escaping& rule) {
+    const char sep0 = rule.separator.empty() ? '\\' : rule.separator[0];
+    return find_any_of4(value, from, '\\', sep0, '\n', '\r');
+}
+
 }  // namespace
 
 void append_backslash_escaped(std::string& out, std::string_view value, const backslash_escaping& rule) {
     const char sep0 = rule.separator.empty() ? '\\' : rule.separator[0];
     std::size_t run = 0;  // start of the bytes that are copied as they are
-    for (std::size_t i = find_any_of4(value, 0, '\\', sep0, '\n', '\r'); i < value.size();
-         i = find_any_of4(value, i, '\\', sep0, '\n', '\r')) {
+    for (std::size_t i = next_special(value, 0, rule); i < value.size(); i = next_special(value, i, rule)) {
         const char c = value[i];
         out.append(value.data() + run, i - run);
         if (c == sep0 && value.substr(i).starts_with(rule.separator)) {
@@ -40,6 +45,11 @@ void append_backslash_escaped(std::string& out, std::string_view value, const ba
         run = i;
     }
     out.append(value.data() + run, value.size() - run);
+}
+
+void append_backslash_escaped(staged_text& out, std::string_view value, const backslash_escaping& rule) {
+    if (next_special(value, 0, rule) == value.size()) return out.put(value);
+    append_backslash_escaped(out.flushed(), value, rule);
 }
 
 void append_backslash_unescaped(std::string& out, std::string_view field, const backslash_escaping& rule) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "telemetry/staged_text.hpp"
+
 namespace sclab::telemetry {
 
 struct backslash_escaping {
@@ -17,6 +19,8 @@ struct backslash_escaping {
 
 // Appends `value` so that reading it back with the same rule gives `value` again; CR and LF become spaces.
 void append_backslash_escaped(std::string& out, std::string_view value, const backslash_escaping& rule);
+// The same into staged text: a value with nothing to escape (almost every one) is staged as one piece.
+void append_backslash_escaped(staged_text& out, std::string_view value, const backslash_escaping& rule);
 // Appends `field` with its escapes resolved.
 void append_backslash_unescaped(std::string& out, std::string_view field, const backslash_escaping& rule);
 // Where the field that starts at `pos` ends: the first separator no backslash escapes, or text.size().

@@ -26,6 +26,7 @@
 #include "telemetry/formats/java_date_format.hpp"
 #include "telemetry/formats/key_value_scan.hpp"
 #include "telemetry/formats/syslog_prefix.hpp"
+#include "telemetry/staged_text.hpp"
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
 
@@ -96,21 +97,21 @@ public:
     explicit leef_writer(output_file& out) : out_(out) {}
     bool write(const event& e) override {
         if (e.kind != event_kind::network_session && e.kind != event_kind::http_request) return false;
-        std::string& out = out_.buffer();
+        staged_text out(out_.buffer());
         const network_info& n = e.network;
-        out += "LEEF:2.0|";
+        out.put("LEEF:2.0|");
         for (std::string_view v : {header_value(e, vendor_key, default_vendor), header_value(e, product_key, default_product),
                                    header_value(e, product_version_key, default_product_version),
                                    n.action.empty() ? unknown_event_id : std::string_view(n.action)}) {
             append_backslash_escaped(out, v, header_rule);
-            out.push_back('|');
+            out.put('|');
         }
-        out += written_delimiter_field;
-        out.push_back('|');
+        out.put(written_delimiter_field);
+        out.put('|');
         first_ = true;
         text(out, "devTimeFormat", written_time_format);
         key(out, "devTime");
-        append_dev_time(out, e.time);
+        append_dev_time(out.flushed(), e.time);
         const std::string* category = find_extra(e, "cat");
         text(out, "cat", category ? std::string_view(*category) : default_category, true);
         text(out, "proto", n.transport);
@@ -129,33 +130,34 @@ public:
             if (!writable_custom_key(k) || written_before(e, k)) continue;
             text(out, k, v, true);
         }
-        out.push_back('\n');
+        out.put('\n');
+        out.flush();
         out_.record_done();
         return true;
     }
 
 private:
-    void key(std::string& out, std::string_view k) {
-        if (!first_) out.append(written_delimiter);
+    void key(staged_text& out, std::string_view k) {
+        if (!first_) out.put(written_delimiter);
         first_ = false;
-        out.append(k);
-        out.push_back('=');
+        out.put(k);
+        out.put('=');
     }
     // Empty values are left out: LEEF has no "absent" marker.
-    void text(std::string& out, std::string_view k, std::string_view v, bool keep_empty = false) {
+    void text(staged_text& out, std::string_view k, std::string_view v, bool keep_empty = false) {
         if (v.empty() && !keep_empty) return;
         key(out, k);
         append_backslash_escaped(out, v, backslash_escaping{written_delimiter, value_escapable});
     }
-    void port(std::string& out, std::string_view k, std::uint16_t p) {
+    void port(staged_text& out, std::string_view k, std::uint16_t p) {
         if (p == 0) return;
         key(out, k);
-        append_uint(out, p);
+        out.put_number(p);
     }
-    void count(std::string& out, std::string_view k, const std::optional<std::uint64_t>& v) {
+    void count(staged_text& out, std::string_view k, const std::optional<std::uint64_t>& v) {
         if (!v) return;
         key(out, k);
-        append_uint(out, *v);
+        out.put_number(*v);
     }
     // A repeated extra key is written once (QRadar ignores a key's second value).
     static bool written_before(const event& e, const std::string& k) {

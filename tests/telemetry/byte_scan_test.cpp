@@ -70,5 +70,21 @@ TEST(ByteScan, CountNewlinesAgreesWithStdCount) {
     EXPECT_EQ(count_newlines(std::string(5000, '\n')), 5000u);  // every lane full many times over
 }
 
+// copy_short copies with overlapping fixed-size moves: every length, at every alignment, lands exactly in
+// [dst, dst + n), the bytes around it untouched.
+TEST(ByteScan, CopyShortCopiesExactlyTheBytesAskedFor) {
+    std::string source;
+    for (int i = 0; i < 100; ++i) source.push_back(static_cast<char>('A' + i % 50));
+    for (std::size_t n = 0; n <= 80; ++n) {
+        for (std::size_t offset = 0; offset < 8; ++offset) {
+            std::string target(100, '#');
+            copy_short(target.data() + offset, source.data() + offset, n);
+            const std::string expected =
+                std::string(offset, '#') + source.substr(offset, n) + std::string(100 - offset - n, '#');
+            ASSERT_EQ(target, expected) << "n " << n << " offset " << offset;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace sclab::telemetry
