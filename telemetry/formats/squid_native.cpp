@@ -19,10 +19,12 @@
 //  - %mt is the Content-Type up to the first ';', tab or space (Squid's HttpReply keeps only the media type).
 //  - a value Squid does not have is "-"; an empty result code is written NONE, as Squid does for errors.
 #include <array>
+#include <charconv>
 
 #include "telemetry/byte_scan.hpp"
 #include "telemetry/format.hpp"
 #include "telemetry/formats/field_text.hpp"
+#include "telemetry/staged_text.hpp"
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
 
@@ -40,38 +42,38 @@ constexpr std::array<bool, 256> url_unsafe_bytes = [] {
     return t;
 }();
 
-void append_url_escaped(std::string& out, std::string_view text) {
+void append_url_escaped(staged_text& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::size_t run = 0;
     for (std::size_t i = find_flagged(text, 0, url_unsafe_bytes); i < text.size();
          i = find_flagged(text, i + 1, url_unsafe_bytes)) {
         auto c = static_cast<unsigned char>(text[i]);
-        out.append(text.data() + run, i - run);
+        out.put(text.substr(run, i - run));
         run = i + 1;
-        out.push_back('%');
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
+        out.put('%');
+        out.put(hex[c >> 4]);
+        out.put(hex[c & 15]);
     }
-    out.append(text.data() + run, text.size() - run);
+    out.put(text.substr(run));
 }
 
 // QuoteMimeBlob (what %[un uses), plus a space as %20 so the field stays one token.
-void append_user_quoted(std::string& out, std::string_view text) {
+void append_user_quoted(staged_text& out, std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
     for (char ch : text) {
         auto c = static_cast<unsigned char>(ch);
         if (c == '\r') {
-            out += "\\r";
+            out.put("\\r");
         } else if (c == '\n') {
-            out += "\\n";
+            out.put("\\n");
         } else if (c <= 0x20 || c >= 0x7F || c == '%' || c == '[' || c == ']') {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
+            out.put('%');
+            out.put(hex[c >> 4]);
+            out.put(hex[c & 15]);
         } else if (c == '\\') {
-            out += "\\\\";
+            out.put("\\\\");
         } else {
-            out.push_back(ch);
+            out.put(ch);
         }
     }
 }
@@ -108,55 +110,58 @@ std::string_view media_type(std::string_view content_type) {
 
 std::string_view default_hier_code(std::string_view peer) { return peer.empty() ? "HIER_NONE" : "HIER_DIRECT"; }
 
-void url_escaped_or_dash(std::string& out, std::string_view text) {
-    if (text.empty()) out.push_back('-');
+void url_escaped_or_dash(staged_text& out, std::string_view text) {
+    if (text.empty()) out.put('-');
     else append_url_escaped(out, text);
 }
 
-void count_or_dash(std::string& out, const std::optional<std::uint64_t>& v) {
-    if (v) append_uint(out, *v);
-    else out.push_back('-');
+void count_or_dash(staged_text& out, const std::optional<std::uint64_t>& v) {
+    if (v) out.put_number(*v);
+    else out.put('-');
 }
 
 std::uint64_t duration_ms(time_ns d) { return d < 0 ? 0 : static_cast<std::uint64_t>(d / ns_per_ms); }
 
-void write_squid_line(std::string& out, const event& e, bool with_upload_bytes) {
+void write_squid_line(std::string& line, const event& e, bool with_upload_bytes) {
     const network_info& n = e.network;
-    append_epoch_seconds(out, e.time, 3);
-    out.push_back(' ');
-    const std::size_t elapsed_at = out.size();
-    if (n.duration) append_uint(out, duration_ms(*n.duration));
-    else out.push_back('-');
-    if (std::size_t width = out.size() - elapsed_at; width < 6) out.insert(elapsed_at, 6 - width, ' ');  // %6tr
-    out.push_back(' ');
+    append_epoch_seconds(line, e.time, 3);
+    staged_text out(line);
+    out.put(' ');
+    char elapsed[staged_text::max_digits] = {'-'};  // %6tr: right-aligned in six columns
+    const char* elapsed_end = elapsed + 1;
+    if (n.duration) elapsed_end = std::to_chars(elapsed, elapsed + sizeof elapsed, duration_ms(*n.duration)).ptr;
+    const auto elapsed_size = static_cast<std::size_t>(elapsed_end - elapsed);
+    for (std::size_t width = elapsed_size; width < 6; ++width) out.put(' ');
+    out.put(std::string_view(elapsed, elapsed_size));
+    out.put(' ');
     url_escaped_or_dash(out, n.source.ip);
-    out.push_back(' ');
-    if (n.action.empty()) out += "NONE";
+    out.put(' ');
+    if (n.action.empty()) out.put("NONE");
     else append_url_escaped(out, n.action);
-    out.push_back('/');
-    if (e.http.status < 100) out += e.http.status < 10 ? "00" : "0";  // %03>Hs
-    append_uint(out, e.http.status);
-    out.push_back(' ');
+    out.put('/');
+    if (e.http.status < 100) out.put(e.http.status < 10 ? "00" : "0");  // %03>Hs
+    out.put_number(e.http.status);
+    out.put(' ');
     count_or_dash(out, n.bytes_received);
-    out.push_back(' ');
+    out.put(' ');
     url_escaped_or_dash(out, e.http.method);
-    out.push_back(' ');
+    out.put(' ');
     url_escaped_or_dash(out, e.http.url);
-    out.push_back(' ');
-    if (e.user.empty()) out.push_back('-');
+    out.put(' ');
+    if (e.user.empty()) out.put('-');
     else append_user_quoted(out, e.user);
-    out.push_back(' ');
+    out.put(' ');
     const std::string* hier = find_extra(e, hier_code_key);
     append_url_escaped(out, hier ? std::string_view(*hier) : default_hier_code(n.destination.ip));
-    out.push_back('/');
+    out.put('/');
     url_escaped_or_dash(out, n.destination.ip);
-    out.push_back(' ');
+    out.put(' ');
     url_escaped_or_dash(out, media_type(e.http.content_type));
     if (with_upload_bytes) {
-        out.push_back(' ');
+        out.put(' ');
         count_or_dash(out, n.bytes_sent);
     }
-    out.push_back('\n');
+    out.put('\n');
 }
 
 class squid_writer final : public event_writer {
@@ -241,7 +246,9 @@ public:
 
 std::string url_escaped(std::string_view text) {
     std::string s;
-    append_url_escaped(s, text);
+    staged_text out(s);
+    append_url_escaped(out, text);
+    out.flush();
     return s;
 }
 
