@@ -25,8 +25,21 @@ std::string_view bounded(std::string_view text, std::size_t limit = max_logged_h
 constexpr std::size_t max_logged_host = 255;
 constexpr std::size_t max_logged_short_value = 256;  // a content type, a platform's request id
 
-// Host header characters a URL may hold as they are; anything else is percent-encoded so no log format's
-// delimiter can be smuggled in through Host.
+// Host header characters a URL may hold as they are, lower-cased (ASCII only: no locale); 0 for a character that
+// is percent-encoded, so no log format's delimiter can be smuggled in through Host. A table: a host is written per
+// request, a character at a time.
+constexpr std::array<char, 256> host_url_chars = [] {
+    std::array<char, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == ':' ||
+            c == '[' || c == ']')
+            t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+        else if (c >= 'A' && c <= 'Z')
+            t[static_cast<std::size_t>(c)] = static_cast<char>(c + ('a' - 'A'));
+    }
+    return t;
+}();
+
 void append_host(std::string& out, std::string_view host) {
     static constexpr char hex[] = "0123456789ABCDEF";
     host = host.substr(0, max_logged_host);
@@ -34,10 +47,8 @@ void append_host(std::string& out, std::string_view host) {
     out.resize(from + 3 * host.size());  // the most it can take; cut to what was written
     char* p = out.data() + from;
     for (unsigned char c : host) {
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                     c == '-' || c == '_' || c == ':' || c == '[' || c == ']';
-        if (plain) {
-            *p++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);  // ASCII only: no locale
+        if (const char plain = host_url_chars[c]; plain != 0) {
+            *p++ = plain;
         } else {
             *p++ = '%';
             *p++ = hex[c >> 4];

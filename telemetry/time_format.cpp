@@ -34,21 +34,62 @@ constexpr int days_in_month(int y, int m) {
     return days[m - 1];
 }
 
-// `value` in decimal, its digits zero-padded to `width` (at most 20), formatted backwards in place and appended
-// in one piece: timestamps are written several times per record.
-void append_digits(std::string& out, long long value, int width) {
-    char buf[24];
-    char* const end = buf + sizeof buf;
-    char* p = end;
-    unsigned long long v = value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
-    do {
-        *--p = static_cast<char>('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (end - p < width && p > buf + 1) *--p = '0';
-    if (value < 0) *--p = '-';
-    out.append(p, static_cast<std::size_t>(end - p));
-}
+// A timestamp's characters, formatted on the stack and appended to the string in one piece: timestamps are
+// written several times per record, and a std::string append per component cost more than the arithmetic.
+class time_text {
+public:
+    void put(char c) { *end_++ = c; }
+    // `value` in decimal, zero-padded to `width` (at most 20).
+    void digits(long long value, int width) {
+        char buf[24];
+        char* const last = buf + sizeof buf;
+        char* p = last;
+        unsigned long long v = value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+        do {
+            *--p = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        while (last - p < width && p > buf + 1) *--p = '0';
+        if (value < 0) *--p = '-';
+        while (p < last) *end_++ = *p++;
+    }
+    // Exactly two digits of 0..99 (anything else in full).
+    void two_digits(int value) {
+        if (value < 0 || value > 99) return digits(value, 2);
+        end_[0] = static_cast<char>('0' + value / 10);
+        end_[1] = static_cast<char>('0' + value % 10);
+        end_ += 2;
+    }
+    void clock_time(const civil_time& c) {
+        two_digits(c.hour);
+        put(':');
+        two_digits(c.minute);
+        put(':');
+        two_digits(c.second);
+    }
+    void date_time(const civil_time& c, char date_sep, char time_sep) {
+        digits(c.year, 4);
+        put(date_sep);
+        two_digits(c.month);
+        put(date_sep);
+        two_digits(c.day);
+        put(time_sep);
+        clock_time(c);
+    }
+    void fraction(int nanos, int width) {
+        if (width <= 0) return;
+        int v = nanos;
+        for (int d = width; d < 9; ++d) v /= 10;
+        put('.');
+        digits(v, width);
+    }
+    void append_to(std::string& out) const { out.append(text_, static_cast<std::size_t>(end_ - text_)); }
+
+private:
+    // The longest: a date and time whose every field is out of range (21 + 5 * 11 + 5) and a fraction (10), a zone.
+    char text_[128];
+    char* end_ = text_;
+};
 
 // Reads exactly `width` decimal digits.
 bool read_fixed(std::string_view text, std::size_t pos, std::size_t width, int& out) {
@@ -105,24 +146,6 @@ std::size_t parse_fraction(std::string_view text, std::size_t pos, int& nanos, b
     return i - pos;
 }
 
-void append_date_time(std::string& out, const civil_time& c, char date_sep, char time_sep) {
-    append_digits(out, c.year, 4);
-    out.push_back(date_sep);
-    append_two_digits(out, c.month);
-    out.push_back(date_sep);
-    append_two_digits(out, c.day);
-    out.push_back(time_sep);
-    append_clock_time(out, c);
-}
-
-void append_fraction(std::string& out, int nanos, int digits) {
-    if (digits <= 0) return;
-    int v = nanos;
-    for (int d = digits; d < 9; ++d) v /= 10;
-    out.push_back('.');
-    append_digits(out, v, digits);
-}
-
 }  // namespace
 
 std::string_view month_abbreviation(int month) {
@@ -132,17 +155,15 @@ std::string_view month_abbreviation(int month) {
 }
 
 void append_two_digits(std::string& out, int value) {
-    if (value < 0 || value > 99) return append_digits(out, value, 2);
-    const char pair[2] = {static_cast<char>('0' + value / 10), static_cast<char>('0' + value % 10)};
-    out.append(pair, 2);
+    time_text text;
+    text.two_digits(value);
+    text.append_to(out);
 }
 
 void append_clock_time(std::string& out, const civil_time& c) {
-    append_two_digits(out, c.hour);
-    out.push_back(':');
-    append_two_digits(out, c.minute);
-    out.push_back(':');
-    append_two_digits(out, c.second);
+    time_text text;
+    text.clock_time(c);
+    text.append_to(out);
 }
 
 civil_time to_civil(time_ns t) {
@@ -173,10 +194,12 @@ time_ns from_civil(const civil_time& c) {
 }
 
 void append_iso8601(std::string& out, time_ns t, int digits) {
-    civil_time c = to_civil(t);
-    append_date_time(out, c, '-', 'T');
-    append_fraction(out, c.nanos, digits);
-    out.push_back('Z');
+    const civil_time c = to_civil(t);
+    time_text text;
+    text.date_time(c, '-', 'T');
+    text.fraction(c.nanos, digits);
+    text.put('Z');
+    text.append_to(out);
 }
 
 bool parse_iso8601(std::string_view text, time_ns& out) {
@@ -193,9 +216,11 @@ bool parse_iso8601(std::string_view text, time_ns& out) {
 }
 
 void append_sysmon_utc(std::string& out, time_ns t) {
-    civil_time c = to_civil(t);
-    append_date_time(out, c, '-', ' ');
-    append_fraction(out, c.nanos, 3);
+    const civil_time c = to_civil(t);
+    time_text text;
+    text.date_time(c, '-', ' ');
+    text.fraction(c.nanos, 3);
+    text.append_to(out);
 }
 
 bool parse_sysmon_utc(std::string_view text, time_ns& out) {
@@ -216,8 +241,10 @@ void append_epoch_seconds(std::string& out, time_ns t, int digits) {
         nanos += ns_per_second;
         secs -= 1;
     }
-    append_digits(out, secs, 1);
-    append_fraction(out, static_cast<int>(nanos), digits);
+    time_text text;
+    text.digits(secs, 1);
+    text.fraction(static_cast<int>(nanos), digits);
+    text.append_to(out);
 }
 
 bool parse_epoch_seconds(std::string_view text, time_ns& out) {
@@ -239,7 +266,9 @@ bool parse_epoch_seconds(std::string_view text, time_ns& out) {
 }
 
 void append_civil_seconds(std::string& out, time_ns t, char date_separator) {
-    append_date_time(out, to_civil(t), date_separator, ' ');
+    time_text text;
+    text.date_time(to_civil(t), date_separator, ' ');
+    text.append_to(out);
 }
 
 bool parse_civil_seconds(std::string_view text, char date_separator, time_ns& out) {

@@ -1,6 +1,7 @@
 // The access and connection records the server emits, built from what a session observed.
 #include "emulators/request_records.hpp"
 
+#include <cctype>
 #include <cerrno>
 
 #include <openssl/err.h>
@@ -73,6 +74,23 @@ TEST(AccessEvent, HostHeaderCannotInjectDelimiters) {
     request req(http::verb::get, "/", 11);
     req.set(http::field::host, "a b\"c|d");
     EXPECT_EQ(logged_url(sample_connection(), req), "https://a%20b%22c%7Cd/");
+}
+
+// Every byte a Host header can carry: letters lower-cased, the host and port characters kept, the rest %XX.
+TEST(AccessEvent, HostHeaderBytesAreLowerCasedOrPercentEncoded) {
+    std::string host, expected = "https://";
+    for (int c = 1; c < 256; ++c) {
+        const auto ch = static_cast<char>(c);
+        host.push_back(ch);
+        if (std::isalnum(c) || std::string_view(".-_:[]").find(ch) != std::string_view::npos) {
+            expected.push_back(static_cast<char>(std::tolower(c)));
+        } else {
+            static constexpr char hex[] = "0123456789ABCDEF";
+            expected += {'%', hex[c >> 4], hex[c & 15]};
+        }
+    }
+    expected += "/x";
+    EXPECT_EQ(logged_url(sample_connection(), "/x", host), expected);
 }
 
 TEST(AccessEvent, RunIdMustLookLikeAnId) {
