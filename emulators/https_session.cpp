@@ -260,7 +260,7 @@ void https_session::begin_request() {
     phase_ = phase::request;
     exchange_ = exchange_facts{};
     exchange_.started = context_.clock.now();
-    host_ = routing_host(conn_.sni.empty() ? std::string_view(conn_.local_ip) : std::string_view(conn_.sni));
+    assign_routing_host(host_, conn_.sni.empty() ? std::string_view(conn_.local_ip) : std::string_view(conn_.sni));
     request_steady_ = std::chrono::steady_clock::now();
     parser_.emplace();
     parser_->header_limit(context_.limits.header_limit);
@@ -290,7 +290,7 @@ void https_session::on_header() {
     // keep both (url and destination.domain from Host, server_name from SNI).
     const request& header = parser_->get();
     auto host_field = header.find(http::field::host);
-    if (host_field != header.end() && !host_field->value().empty()) host_ = routing_host(host_field->value());
+    if (host_field != header.end() && !host_field->value().empty()) assign_routing_host(host_, host_field->value());
     if (facts_.first_host.empty()) facts_.first_host = host_;
     handler_ = &context_.routes.route(host_, header);
 

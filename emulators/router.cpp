@@ -4,11 +4,10 @@
 #include <mutex>
 #include <unordered_set>
 
-#include "telemetry/text.hpp"
 
 namespace sclab::emulators {
 
-std::string routing_host(std::string_view host) {
+void assign_routing_host(std::string& out, std::string_view host) {
     if (!host.empty() && host.front() == '[') {
         std::size_t close = host.find(']');
         host = close == std::string_view::npos ? host.substr(1) : host.substr(1, close - 1);
@@ -17,7 +16,15 @@ std::string routing_host(std::string_view host) {
         host = host.substr(0, colon);  // one colon: a port; more: a bare IPv6 address, kept whole
     }
     while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-    return telemetry::to_lower(host);
+    out.assign(host);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+std::string routing_host(std::string_view host) {
+    std::string out;
+    assign_routing_host(out, host);
+    return out;
 }
 
 // The answer for a host no handler owns: 421, which tells a client it reached a server that does not serve

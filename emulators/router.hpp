@@ -16,6 +16,8 @@ namespace sclab::emulators {
 // The Host header as handlers compare it: lowercase, without port, trailing dot or IPv6 brackets.
 // "API.Example.COM.:8443" -> "api.example.com", "[::1]:8443" -> "::1".
 std::string routing_host(std::string_view host_header);
+// The same into `out`, whose buffer is reused (the session routes every request).
+void assign_routing_host(std::string& out, std::string_view host_header);
 
 class router {
 public:
