@@ -93,21 +93,29 @@ thread_ticks() {
 }
 per_request() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "nan" }'; }
 
-# wrk_rate SERVER_PID URL [headers...] -> "REQUESTS/S CPU_US LOG_WRITER_US": the server's CPU time per request
-# (user + system, all threads) and, of it, its log writer thread's. wrk's complaints (socket errors, non-2xx
-# answers) go to $work/wrk.log, reported under the table.
+# "IDLE TOTAL": the whole machine's idle and total CPU time so far (all cores, clock ticks, from /proc/stat).
+machine_ticks() { awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+idle_percent() {
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]
+                                     if (t > 0) printf "%.0f", (y[1] - x[1]) * 100 / t; else print "nan" }'
+}
+
+# wrk_rate SERVER_PID URL [headers...] -> "REQUESTS/S CPU_US LOG_WRITER_US IDLE_%": the server's CPU time per request
+# (user + system, all threads), of it its log writer thread's, and the share of the machine's two cores that
+# nobody used during the run. wrk's complaints (socket errors, non-2xx answers) go to $work/wrk.log, reported
+# under the table.
 wrk_rate() {
     local pid=$1 url=$2
     shift 2
-    local out before after log_before log_after
-    before=$(cpu_ticks "$pid") log_before=$(thread_ticks "$pid" sclab-logs)
+    local out before after log_before log_after machine_before machine_after
+    before=$(cpu_ticks "$pid") log_before=$(thread_ticks "$pid" sclab-logs) machine_before=$(machine_ticks)
     out=$(wrk -t 2 -c "$connections" -d "${seconds}s" -H "Host: $host" "$@" "$url" 2>&1)
-    after=$(cpu_ticks "$pid") log_after=$(thread_ticks "$pid" sclab-logs)
+    after=$(cpu_ticks "$pid") log_after=$(thread_ticks "$pid" sclab-logs) machine_after=$(machine_ticks)
     echo "$out" >>"$work/wrk.log"
     local requests
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
     echo "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") $(per_request $((after - before)) "${requests:-0}")" \
-        "$(per_request $((log_after - log_before)) "${requests:-0}")"
+        "$(per_request $((log_after - log_before)) "${requests:-0}") $(idle_percent "$machine_before" "$machine_after")"
 }
 
 # Both servers run side by side; each round measures nginx and the emulator back to back, in turn first, so a
@@ -125,7 +133,7 @@ for round in $(seq "$rounds"); do
             if [[ $server == nginx ]]; then rates[$server,$mode,$round]=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/" "${close_header[@]}")
             else rates[$server,$mode,$round]=$(wrk_rate "$emu1_pid" "https://127.0.0.1:$emu1_port/" "${close_header[@]}"); fi
         done
-        echo "round $round $mode (req/s, CPU us, log writer us): nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
+        echo "round $round $mode (req/s, CPU us, log writer us, idle %): nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
     done
 done
 start_emulator 2
@@ -140,12 +148,12 @@ cell() {
     local text
     text=$(printf '%.0f (%s us' "$(field 1 "$2")" "$(field 2 "$2")")
     [[ $1 == emu ]] && text+=", log writer $(field 3 "$2") us"
-    echo "$text)"
+    echo "$text; $(field 4 "$2")% idle)"
 }
 # column SERVER MODE -> the median of each of the rounds' figures, as a cell
 column() {
     local r i medians=()
-    for i in 1 2 3; do
+    for i in 1 2 3 4; do
         medians+=("$(for r in $(seq "$rounds"); do field "$i" "${rates[$1,$2,$r]}"; done | median)")
     done
     cell "$1" "${medians[*]}"
@@ -174,8 +182,9 @@ Both negotiate TLS 1.3 with an EC P-256 certificate. "new TLS" adds \`Connection
 connection and a TLS handshake (wrk resumes sessions with the tickets both servers issue). In brackets: the
 server's CPU time per request (user + system, all its threads) and, for the emulator, how much of it its log
 writer thread spent (formatting and writing the ECS, Squid and LEEF access records, and the PAN-OS and Zeek
-connection records; nginx writes one access log line in its worker). wrk shares the 2 cores with the server, so
-absolute rates are low.
+connection records; nginx writes one access log line in its worker), and how much of the machine's two cores
+nobody used during the run ("idle": CPU that neither the server nor wrk got, see the scheduling notes above in
+RESULTS.md). wrk shares the 2 cores with the server, so absolute rates are low.
 $rounds rounds, each measuring nginx and the emulator back to back (in turn first); the table gives medians, and
 the ratio rows each round's ratio in brackets.
 
