@@ -101,6 +101,16 @@ TEST(TextTemplate, GeneratorsDrawAsPinned) {
         expected += c == '+' ? "%2B" : c == '/' ? "%2F" : std::string(1, c);
     expected += drawn_the_plain_way(reference, "0123456789abcdef", 37);
     EXPECT_EQ(compile("${b64pct:300}${hex:37}").render(scope), expected);
+    // Lengths that end inside a draw (the NEL signature's 176, and 1..19): the rest of that draw is not carried over.
+    for (int n : {176, 1, 2, 9, 10, 11, 19}) {
+        telemetry::seeded_random drawn_n(13), reference_n(13);
+        template_scope scope_n(drawn_n, 0);
+        std::string expected_n;
+        for (char c : drawn_the_plain_way(reference_n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", n))
+            expected_n += c == '+' ? "%2B" : c == '/' ? "%2F" : std::string(1, c);
+        expected_n += drawn_the_plain_way(reference_n, "0123456789abcdef", 5);
+        EXPECT_EQ(compile("${b64pct:" + std::to_string(n) + "}${hex:5}").render(scope_n), expected_n) << n;
+    }
 }
 
 // Every character of every alphabet comes up about equally often: a wrong mask, shift or bound would leave some
