@@ -4,6 +4,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "telemetry/text.hpp"
 
 namespace sclab::emulators {
 
@@ -16,9 +17,7 @@ void assign_routing_host(std::string& out, std::string_view host) {
         host = host.substr(0, colon);  // one colon: a port; more: a bare IPv6 address, kept whole
     }
     while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-    out.assign(host);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    telemetry::assign_lower(out, host);
 }
 
 std::string routing_host(std::string_view host) {

@@ -153,10 +153,15 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
     return true;
 }
 
-std::string to_lower(std::string_view text) {
-    std::string s(text);
-    for (char& c : s)
+void assign_lower(std::string& out, std::string_view text) {
+    out.assign(text);
+    for (char& c : out)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+std::string to_lower(std::string_view text) {
+    std::string s;
+    assign_lower(s, text);
     return s;
 }
 

@@ -33,5 +33,7 @@ void append_hex(std::string& out, const unsigned char* data, std::size_t size);
 
 bool starts_with_ci(std::string_view text, std::string_view prefix);
 std::string to_lower(std::string_view text);
+// `out` set to `text` lower-cased (ASCII letters only: no locale), reusing out's buffer.
+void assign_lower(std::string& out, std::string_view text);
 
 }  // namespace sclab::telemetry

@@ -14,16 +14,18 @@ std::size_t escaped_length(std::string_view text, std::size_t i, const backslash
     return rule.escapable.find(text[i]) != std::string_view::npos ? 1 : 0;
 }
 
+// The byte a separator starts with (a backslash stands in for a rule without one).
+char separator_start(const backslash_escaping& rule) { return rule.separator.empty() ? '\\' : rule.separator[0]; }
+
 // The first byte at or after `from` the writer must look at: a backslash, the separator's first byte, CR or LF.
 std::size_t next_special(std::string_view value, std::size_t from, const backslash_escaping& rule) {
-    const char sep0 = rule.separator.empty() ? '\\' : rule.separator[0];
-    return find_any_of4(value, from, '\\', sep0, '\n', '\r');
+    return find_any_of4(value, from, '\\', separator_start(rule), '\n', '\r');
 }
 
 }  // namespace
 
 void append_backslash_escaped(std::string& out, std::string_view value, const backslash_escaping& rule) {
-    const char sep0 = rule.separator.empty() ? '\\' : rule.separator[0];
+    const char sep0 = separator_start(rule);
     std::size_t run = 0;  // start of the bytes that are copied as they are
     for (std::size_t i = next_special(value, 0, rule); i < value.size(); i = next_special(value, i, rule)) {
         const char c = value[i];
