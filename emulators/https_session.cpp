@@ -72,6 +72,42 @@ bool serialize_response(const response& res, std::string& wire) {
     return false;
 }
 
+// What send() needs to know of the handler's headers, from one walk of the fields. Beast's find() descends a tree
+// comparing names case-insensitively (some hundreds of instructions per lookup, and keep_alive() was asked twice
+// per response); a response holds a dozen fields, each tagged with its field enum.
+struct response_head_facts {
+    bool has_date = false;
+    bool has_content_length = false;
+    bool has_transfer_encoding = false;
+    bool connection_close = false;        // the first Connection header has the "close" token
+    bool connection_keep_alive = false;   // ... or the "keep-alive" token (what HTTP/1.0 needs to stay open)
+};
+
+response_head_facts inspect_response_head(const response& res) {
+    response_head_facts facts;
+    bool connection_seen = false;
+    for (const auto& field : res) {
+        switch (field.name()) {
+        case http::field::date: facts.has_date = true; break;
+        case http::field::content_length: facts.has_content_length = true; break;
+        case http::field::transfer_encoding: facts.has_transfer_encoding = true; break;
+        case http::field::connection:
+            if (connection_seen) break;  // Beast's keep_alive() reads the first one too
+            connection_seen = true;
+            facts.connection_close = http::token_list(field.value()).exists("close");
+            facts.connection_keep_alive = http::token_list(field.value()).exists("keep-alive");
+            break;
+        default: break;
+        }
+    }
+    return facts;
+}
+
+// Whether the connection stays open after `res` by its own headers (Beast's keep_alive() rule).
+bool response_keeps_alive(const response& res, const response_head_facts& facts) {
+    return res.version() >= 11 ? !facts.connection_close : facts.connection_keep_alive;
+}
+
 // A malformed request (answered 400), as opposed to the client going away or a timeout (just closed).
 bool is_malformed_request(const error_code& ec) {
     if (ec.category() != http::make_error_code(http::error::bad_target).category()) return false;
@@ -385,22 +421,25 @@ void https_session::answer_error(http::status status, std::string_view reason) {
 
 void https_session::send(bool keep_alive) {
     phase_ = phase::request;
-    if (response_.find(http::field::date) == response_.end())
-        response_.set(http::field::date, platforms::http_date(context_.clock.now()));
+    const response_head_facts head_facts = inspect_response_head(response_);
+    if (!head_facts.has_date) response_.set(http::field::date, platforms::http_date(context_.clock.now()));
     // A response to HEAD has the GET's headers and no body (RFC 9110 9.3.2).
     const bool head = request_.method() == http::verb::head;
-    if (!response_.has_content_length() && !response_.chunked()) {
+    // chunked() only when there is a Transfer-Encoding to read (rare): it is another lookup.
+    if (!head_facts.has_content_length && !(head_facts.has_transfer_encoding && response_.chunked())) {
         if (head) response_.content_length(response_.body().size());
         else response_.prepare_payload();
     }
     if (head) response_.body().clear();
     // Only ever turn keep-alive off: Beast's keep_alive(true) on HTTP/1.1 strips the "Connection: keep-alive"
     // header the Worker and Lambda profiles send, as the real platforms do.
-    if (!keep_alive || stopping_ || context_.shutting_down.load()) response_.keep_alive(false);
+    const bool closing = !keep_alive || stopping_ || context_.shutting_down.load();
+    if (closing) response_.keep_alive(false);
+    keeps_alive_ = !closing && response_keeps_alive(response_, head_facts);
 
     body_sent_separately_ = serialize_response(response_, wire_);
     set_deadline(context_.limits.write_timeout);
-    if (!response_.keep_alive() && !body_sent_separately_ && !input_left_unread_) {
+    if (!keeps_alive_ && !body_sent_separately_ && !input_left_unread_) {
         // The last response of the connection, its close_notify and the TCP FIN leave together.
         close_notify_sent_ = true;
         return tls_.async_write_and_shutdown(wire_.data(), wire_.size(),
@@ -429,7 +468,6 @@ void https_session::on_write(error_code ec) {
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - request_steady_).count();
     ++facts_.requests;
     context_.responses.fetch_add(1, std::memory_order_relaxed);
-    const bool keep_alive = response_.keep_alive();
     try {
         context_.sink.emit_access(conn_, host_, request_, response_, exchange_);
     } catch (const std::exception& e) {
@@ -440,7 +478,7 @@ void https_session::on_write(error_code ec) {
     handler_ = nullptr;
     if (wire_.capacity() > retained_wire_capacity) std::string().swap(wire_);
     if (ec || close_notify_sent_) return finish();
-    if (!keep_alive || stopping_ || context_.shutting_down.load()) return close_gracefully();
+    if (!keeps_alive_ || stopping_ || context_.shutting_down.load()) return close_gracefully();
     wait_for_request(false);
 }
 

@@ -151,6 +151,7 @@ private:
     response response_;
     std::string wire_;              // the response's head (and a small body) as sent
     bool body_sent_separately_ = false;
+    bool keeps_alive_ = false;      // the connection stays open after this response (decided in send())
     exchange_facts exchange_;
     std::chrono::steady_clock::time_point request_steady_;
 

@@ -1,5 +1,6 @@
 #include "emulators/request_records.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <openssl/err.h>
@@ -8,6 +9,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
+#include "emulators/header_lookup.hpp"
 #include "emulators/log_redaction.hpp"
 #include "telemetry/text.hpp"
 
@@ -58,25 +60,13 @@ void append_host(std::string& out, std::string_view host) {
     out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
-// The id the platform answered with, as its own logs would name the request: the first of these headers the
-// response has. One pass over the response's dozen fields, rather than a lookup by name for each candidate.
-std::string_view platform_request_id(const response& res) {
-    static constexpr std::array<std::string_view, 6> headers = {
-        "x-amzn-RequestId", "apigw-requestid", "x-amz-apigw-id", "CF-RAY", "function-execution-id", "x-request-id"};
-    std::size_t best = headers.size();
-    std::string_view value;
-    for (const auto& field : res) {
-        const std::string_view name = field.name_string();
-        for (std::size_t i = 0; i < best; ++i) {
-            if (name.size() == headers[i].size() && boost::beast::iequals(name, headers[i])) {
-                best = i;  // a repeated header keeps its first value, as response::find would give
-                value = field.value();
-                break;
-            }
-        }
-    }
-    return best == headers.size() ? std::string_view() : bounded(value, max_logged_short_value);
-}
+// What an access record keeps of the request's and the response's headers, each message walked once
+// (header_lookup.hpp). A response's request id is the first of the platform id headers it has, in this order: the
+// id the platform's own logs would name the request by.
+const std::array<header_key, 3> logged_request_headers = {http::field::host, http::field::user_agent, run_id_header};
+const std::array<header_key, 7> logged_response_headers = {
+    http::field::content_type, "x-amzn-RequestId", "apigw-requestid", "x-amz-apigw-id", "CF-RAY",
+    "function-execution-id", "x-request-id"};
 
 void set_endpoints(event& e, const connection_info& conn) {
     telemetry::network_info& n = e.network;
@@ -154,21 +144,11 @@ std::string logged_url(const connection_info& conn, std::string_view target, std
 
 namespace {
 
-// The first value of header `name` (a field or a name) of a request or response; empty when it has none.
-template <class Message, class Name>
-std::string_view header_value(const Message& m, const Name& name) {
-    auto it = m.find(name);
-    return it == m.end() ? std::string_view() : std::string_view(it->value());
-}
-
 // What of the Host header a logged URL takes.
-std::string_view logged_host_header(const request& req) {
-    return header_value(req, http::field::host).substr(0, max_logged_host);
-}
+std::string_view logged_host_header(std::string_view host_header) { return host_header.substr(0, max_logged_host); }
 
 // The X-Sclab-Run value if it is a plausible id, otherwise empty.
-std::string_view plausible_run_id(const request& req) {
-    const std::string_view v = header_value(req, run_id_header);
+std::string_view plausible_run_id(std::string_view v) {
     if (v.empty() || v.size() > 128) return {};
     for (char c : v) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -181,20 +161,23 @@ std::string_view plausible_run_id(const request& req) {
 }  // namespace
 
 std::string logged_url(const connection_info& conn, const request& req) {
-    return logged_url(conn, req.target(), logged_host_header(req));
+    return logged_url(conn, req.target(), logged_host_header(header_value(req, http::field::host)));
 }
 
-std::string run_id_of(const request& req) { return std::string(plausible_run_id(req)); }
+std::string run_id_of(const request& req) { return std::string(plausible_run_id(header_value(req, run_id_header))); }
 
 void exchange_headers::copy_from(const request& req, const response& res) {
+    const auto [host, agent, run] = header_values(req, logged_request_headers);
     method.assign(req.method_string());
     target.assign(req.target());
-    host_header.assign(logged_host_header(req));
-    user_agent.assign(bounded(header_value(req, http::field::user_agent)));
-    run_id.assign(plausible_run_id(req));
+    host_header.assign(logged_host_header(host));
+    user_agent.assign(bounded(agent));
+    run_id.assign(plausible_run_id(run));
     status = res.result_int();
-    content_type.assign(bounded(header_value(res, http::field::content_type), max_logged_short_value));
-    request_id.assign(platform_request_id(res));
+    const auto found = header_values(res, logged_response_headers);
+    content_type.assign(bounded(found[0], max_logged_short_value));
+    const auto id = std::find_if(found.begin() + 1, found.end(), [](std::string_view v) { return v.data() != nullptr; });
+    request_id.assign(id == found.end() ? std::string_view() : bounded(*id, max_logged_short_value));
 }
 
 event access_event(const connection_info& conn, const std::string& host, const exchange_headers& headers,

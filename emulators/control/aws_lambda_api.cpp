@@ -11,6 +11,7 @@
 #include "emulators/control/lambda_invoke_payload.hpp"
 #include "emulators/control/request_target.hpp"
 #include "emulators/control/sigv4.hpp"
+#include "emulators/header_lookup.hpp"
 #include "emulators/platforms/relay.hpp"
 #include "telemetry/json_text.hpp"
 #include "telemetry/text.hpp"
@@ -41,11 +42,6 @@ bool is_lambda_host(std::string_view host) {
 bool is_authentication_error(std::string_view error_type) {
     return error_type == "UnrecognizedClientException" || error_type == "InvalidSignatureException" ||
            error_type == "IncompleteSignatureException" || error_type == "MissingAuthenticationTokenException";
-}
-
-std::string header_value(const request& req, std::string_view name) {
-    const auto it = req.find(name);
-    return it == req.end() ? std::string() : std::string(it->value());
 }
 
 bool action_allowed(const aws_credential& credential, std::string_view action) {
@@ -378,10 +374,10 @@ bool aws_lambda_api::over_rate_limit(const std::string& arn, std::uint32_t per_s
 
 void aws_lambda_api::invoke(call& c, const request_target& target, const request& req, response& res) {
     const std::string invocation_type = [&] {
-        const std::string v = header_value(req, "x-amz-invocation-type");
-        return v.empty() ? std::string("RequestResponse") : v;
+        const std::string_view v = header_value(req, "x-amz-invocation-type");
+        return v.empty() ? std::string("RequestResponse") : std::string(v);
     }();
-    const std::string log_type = header_value(req, "x-amz-log-type");
+    const std::string log_type(header_value(req, "x-amz-log-type"));
     {
         std::string params;
         telemetry::json_writer json(params);

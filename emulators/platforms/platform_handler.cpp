@@ -48,7 +48,7 @@ std::string_view target_query(std::string_view target) {
 platform_handler::platform_handler(const platform_profile& profile, std::vector<std::string> code_values,
                                    telemetry::clock_source& clock, telemetry::seeded_random random)
     : clock_(clock), random_(std::move(random)), renderer_(profile, std::move(code_values), random_) {
-    // Every platform answers an oversized body and a failing function; the limit itself is read on each call.
+    // Every platform answers an oversized body and a failing function.
     profile.limit("body_bytes");
     renderer_.require({"too_large", "function_error"});
 }
@@ -58,7 +58,7 @@ const profile_renderer& platform_handler::renderer_for(const std::string&) const
 void platform_handler::add_host_values(const std::string&, template_scope&) const {}
 
 std::uint64_t platform_handler::body_limit(const std::string& host, const request&) const {
-    return renderer_for(host).profile().limit("body_bytes");
+    return renderer_for(host).body_limit();
 }
 
 void platform_handler::too_large(const std::string& host, const request& header_only, response& res) const {
@@ -102,17 +102,16 @@ template_scope& platform_handler::new_scope(const profile_renderer& renderer, co
 
 bool platform_handler::refuse_oversized(const profile_renderer& renderer, const request& req, template_scope& scope,
                                         response& res) const {
-    const platform_profile& p = renderer.profile();
-    if (auto url = p.find_limit("url_bytes"); url && req.target().size() > *url && renderer.has_response("uri_too_long")) {
+    const profile_renderer::request_limits& limits = renderer.limits();
+    if (limits.url_bytes && req.target().size() > *limits.url_bytes && renderer.has_response("uri_too_long")) {
         renderer.render(res, "uri_too_long", scope);
         return true;
     }
-    if (auto headers = p.find_limit("header_bytes");
-        headers && header_bytes(req) > *headers && renderer.has_response("headers_too_large")) {
+    if (limits.header_bytes && header_bytes(req) > *limits.header_bytes && renderer.has_response("headers_too_large")) {
         renderer.render(res, "headers_too_large", scope);
         return true;
     }
-    if (req.body().size() > p.limit("body_bytes")) {
+    if (req.body().size() > renderer.body_limit()) {
         renderer.render(res, "too_large", scope);
         return true;
     }
@@ -130,7 +129,7 @@ std::string_view platform_handler::response_for(const profile_renderer& renderer
     }
     if (answer.failure != relay_failure::none && !renderer.has_response(name)) name = "function_error";
     if (answer.failure == relay_failure::none) {
-        auto limit = renderer.profile().find_limit("response_bytes");
+        const auto& limit = renderer.limits().response_bytes;
         if (limit && answer.body.size() > *limit && renderer.has_response("response_too_large")) name = "response_too_large";
     }
     return name;

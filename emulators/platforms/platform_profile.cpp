@@ -195,7 +195,9 @@ const std::vector<std::string>& profile_renderer::standard_values() {
 
 profile_renderer::profile_renderer(const platform_profile& profile, std::vector<std::string> code_values,
                                    telemetry::seeded_random& random)
-    : profile_(&profile) {
+    : profile_(&profile),
+      limits_{profile.find_limit("url_bytes"), profile.find_limit("header_bytes"), profile.find_limit("body_bytes"),
+              profile.find_limit("response_bytes")} {
     if (!profile.colos.empty())
         colo_ = random.pick(std::span<const std::string>(profile.colos.data(), profile.colos.size()));
     std::vector<std::string> known = standard_values();

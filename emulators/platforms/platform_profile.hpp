@@ -99,6 +99,17 @@ public:
                      telemetry::seeded_random& random);
 
     const platform_profile& profile() const { return *profile_; }
+    // The profile's limits a request is checked against, looked up once here (by name, each was a map lookup:
+    // a dozen per request). Absent: the profile sets none.
+    struct request_limits {
+        std::optional<std::uint64_t> url_bytes;
+        std::optional<std::uint64_t> header_bytes;
+        std::optional<std::uint64_t> body_bytes;
+        std::optional<std::uint64_t> response_bytes;
+    };
+    const request_limits& limits() const { return limits_; }
+    // The body limit, which every platform's profile must set (an input_error naming the profile otherwise).
+    std::uint64_t body_limit() const { return limits_.body_bytes ? *limits_.body_bytes : profile_->limit("body_bytes"); }
     bool has_response(std::string_view name) const;
     // Fails with an input_error naming the profile unless it defines every one of `responses`; platforms call
     // it once at construction for the responses their code renders.
@@ -132,6 +143,7 @@ private:
     };
 
     const platform_profile* profile_;
+    request_limits limits_;
     std::string colo_;
     std::vector<std::pair<std::string, text_template>> ids_;
     std::map<std::string, compiled_response, std::less<>> responses_;

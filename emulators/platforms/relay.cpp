@@ -1,19 +1,16 @@
 #include "emulators/platforms/relay.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <nlohmann/json.hpp>
 
+#include "emulators/header_lookup.hpp"
 #include "telemetry/text.hpp"
 
 namespace sclab::emulators::platforms {
 
 namespace {
-
-std::string_view header_value(const request& req, std::string_view name) {
-    auto it = req.find(name);
-    return it == req.end() ? std::string_view{} : std::string_view(it->value());
-}
 
 relay_failure parse_failure(std::string_view fail) {
     std::string f = telemetry::to_lower(fail);
@@ -38,8 +35,9 @@ relay_answer text_answer(relay_outcome outcome, unsigned status, std::string bod
 }  // namespace
 
 relay_call relay_call_for(const request& req, std::string_view function_path) {
-    return relay_call{req.method_string(), function_path, req.body(), header_value(req, response_bytes_header),
-                      header_value(req, fail_header)};
+    static const std::array<header_key, 2> relay_headers = {response_bytes_header, fail_header};
+    const auto [requested_bytes, fail] = header_values(req, relay_headers);
+    return relay_call{req.method_string(), function_path, req.body(), requested_bytes, fail};
 }
 
 relay_answer run_relay(const relay_behaviour& behaviour, const relay_call& call, telemetry::seeded_random& random) {

@@ -24,7 +24,7 @@ workers_dev_platform::workers_dev_platform(const std::vector<cloudflare_account>
     for (const cloudflare_account& account : accounts) {
         subdomain_of_account_[account.id] = account.subdomain;
         subdomains_.insert(account.subdomain);
-        for (const cloudflare_worker& w : account.workers) workers_[workers_dev_host(w.name, account.subdomain)] = w.relay;
+        for (const cloudflare_worker& w : account.workers) add_worker_host(workers_dev_host(w.name, account.subdomain), w.relay);
         pages_projects_.insert(account.pages_projects.begin(), account.pages_projects.end());
     }
 }
@@ -41,18 +41,37 @@ const std::string* workers_dev_platform::pages_project(const std::string& host) 
     return it == pages_projects_.end() ? nullptr : &*it;
 }
 
-std::optional<workers_dev_platform::site> workers_dev_platform::find_site(const std::string& host) const {
-    std::shared_lock lock(endpoints_mutex_);
-    if (pages_project(host) != nullptr) return site{site_kind::pages, relay_behaviour{}};
+void workers_dev_platform::add_worker_host(const std::string& host, const relay_behaviour& relay) {
+    if (is_workers_dev_host(host)) workers_[host] = relay;
+}
+
+std::optional<workers_dev_platform::site_kind> workers_dev_platform::kind_of(const std::string& host,
+                                                                            const relay_behaviour** relay) const {
+    if (auto it = workers_.find(host); it != workers_.end()) {  // the common case first: a deployed worker
+        *relay = &it->second;
+        return site_kind::worker;
+    }
+    if (pages_project(host) != nullptr) return site_kind::pages;
     if (!ends_with(host, workers_suffix) || !is_workers_dev_host(host)) return std::nullopt;
-    if (auto it = workers_.find(host); it != workers_.end()) return site{site_kind::worker, it->second};
     std::string_view subdomain = std::string_view(host).substr(host.find('.') + 1);
     subdomain.remove_suffix(workers_suffix.size());
-    if (subdomains_.count(subdomain) != 0) return site{site_kind::unknown_worker, relay_behaviour{}};
+    if (subdomains_.count(subdomain) != 0) return site_kind::unknown_worker;
     return std::nullopt;
 }
 
-bool workers_dev_platform::owns(const std::string& host, const request&) const { return find_site(host).has_value(); }
+std::optional<workers_dev_platform::site> workers_dev_platform::find_site(const std::string& host) const {
+    std::shared_lock lock(endpoints_mutex_);
+    const relay_behaviour* relay = nullptr;
+    const std::optional<site_kind> kind = kind_of(host, &relay);
+    if (!kind) return std::nullopt;
+    return site{*kind, relay != nullptr ? *relay : relay_behaviour{}};
+}
+
+bool workers_dev_platform::owns(const std::string& host, const request&) const {
+    std::shared_lock lock(endpoints_mutex_);
+    const relay_behaviour* relay = nullptr;
+    return kind_of(host, &relay).has_value();
+}
 
 const profile_renderer& workers_dev_platform::renderer_for(const std::string& host) const {
     return ends_with(host, pages_suffix) ? pages_renderer_ : renderer_;
@@ -78,7 +97,7 @@ void workers_dev_platform::add_worker(const std::string& account_id, const std::
     std::unique_lock lock(endpoints_mutex_);
     subdomain_of_account_[account_id] = subdomain;
     subdomains_.insert(subdomain);
-    workers_[workers_dev_host(worker.name, subdomain)] = worker.relay;
+    add_worker_host(workers_dev_host(worker.name, subdomain), worker.relay);
 }
 
 void workers_dev_platform::remove_worker(const std::string& account_id, const std::string& name) {

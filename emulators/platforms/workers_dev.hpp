@@ -37,7 +37,13 @@ private:
     };
 
     const profile_renderer& renderer_for(const std::string& host) const override;
+    // What answers at `host`; the relay is copied out from under the lock (a worker may be removed meanwhile).
     std::optional<site> find_site(const std::string& host) const;
+    // The same without the copy, for owns(). The caller holds endpoints_mutex_.
+    std::optional<site_kind> kind_of(const std::string& host, const relay_behaviour** relay) const;
+    // Adds a deployed worker's host; a name that cannot be a workers.dev host is unreachable and not kept, so a
+    // host found among workers_ needs no further checks.
+    void add_worker_host(const std::string& host, const relay_behaviour& relay);
     // The project of <project>.pages.dev or <hash>.<project>.pages.dev, when the lab has it.
     const std::string* pages_project(const std::string& host) const;
 

@@ -290,6 +290,26 @@ TEST(HttpsServer, PipelinedRequestsAndHead) {
     EXPECT_FALSE(client.closed_by_server(0.2));  // nothing more arrives: no stray body bytes
 }
 
+// The server completes what a handler left out (Date, Content-Length) and keeps what it set, and a handler's own
+// Connection: close ends the connection after its answer.
+TEST(HttpsServer, TheHandlersHeadersDecideDateAndConnection) {
+    server_fixture f;
+    tls_test_client client(f.port(), f.ca_pem(), "a.b.workers.dev");
+    const auto plain = client.get("/plain");
+    EXPECT_EQ(plain.count(http::field::date), 1u);
+    EXPECT_NE(plain[http::field::date], "Sun, 06 Nov 1994 08:49:37 GMT");
+    EXPECT_TRUE(plain.keep_alive());
+    const auto dated = client.get("/dated");
+    EXPECT_EQ(dated.count(http::field::date), 1u);
+    EXPECT_EQ(dated[http::field::date], "Sun, 06 Nov 1994 08:49:37 GMT");
+    EXPECT_EQ(dated[http::field::content_length], std::to_string(dated.body().size()));
+    EXPECT_FALSE(client.closed_by_server(0.2));
+    const auto closing = client.get("/close");
+    EXPECT_EQ(closing.result_int(), 200);
+    EXPECT_EQ(closing[http::field::connection], "close");
+    EXPECT_TRUE(client.closed_by_server(0.5));  // at once: the fixture's idle timeout would close it after 1 s
+}
+
 TEST(HttpsServer, AHandlerThatThrowsGets500AndTheServerCarriesOn) {
     server_fixture f;
     tls_test_client client(f.port(), f.ca_pem(), "a.b.workers.dev");

@@ -17,7 +17,8 @@
 
 namespace sclab::emulators::server_testing {
 
-// Answers for any host under .workers.dev. Body limit 1024; /slow takes 300 ms; /throw throws.
+// Answers for any host under .workers.dev. Body limit 1024; /slow takes 300 ms; /throw throws; /dated answers
+// with its own Date, /close with Connection: close.
 class fake_platform final : public request_handler {
 public:
     bool owns(const std::string& host, const request&) const override { return host.ends_with(".workers.dev"); }
@@ -40,6 +41,8 @@ public:
         res.set(http::field::content_type, "text/plain;charset=UTF-8");
         res.set(http::field::server, "cloudflare");
         res.set("CF-RAY", "81a0cfa8cfc152a6-LHR");
+        if (target == "/dated") res.set(http::field::date, "Sun, 06 Nov 1994 08:49:37 GMT");  // the server keeps it
+        if (target == "/close") res.set(http::field::connection, "close");  // the handler ends the connection
         res.body() = "hello " + host + std::string(target) + " body=" + std::to_string(req.body().size()) +
                      " sni=" + conn.sni;
         res.prepare_payload();

@@ -180,5 +180,16 @@ TEST_F(workers_fixture, DeployedWorkersAnswerAndRemovedOnesDoNot) {
     EXPECT_TRUE(platform.owns("fresh-deploy.newsub.workers.dev", make_request(http::verb::get, "/", host)));
 }
 
+// Script names may hold underscores, host labels may not: such a worker has no workers.dev address (the server
+// answers 421 for the name), whether it was in the lab file or deployed later.
+TEST_F(workers_fixture, AWorkerWhoseNameCannotBeAHostLabelIsNotReachable) {
+    cloudflare_worker w;
+    w.name = "under_score";
+    platform.add_worker("3f9a1c6e2b7d4e8fa0c5b1d2e3f40516", "argustest", w);
+    const std::string host = "under_score.argustest.workers.dev";
+    EXPECT_FALSE(platform.owns(host, make_request(http::verb::get, "/", host)));
+    EXPECT_TRUE(platform.owns("under-score.argustest.workers.dev", make_request(http::verb::get, "/", host)));
+}
+
 }  // namespace
 }  // namespace sclab::emulators::platforms
