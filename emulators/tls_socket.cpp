@@ -147,6 +147,11 @@ tls_socket::attempt_result tls_socket::attempt_handshake() {
 }
 
 tls_socket::attempt_result tls_socket::attempt_read(char* data, std::size_t size) {
+    // Nothing received that OpenSSL has not taken, and nothing (whole or partial record) buffered inside it: a read
+    // could only ask for more input, which takes OpenSSL some 2,000 instructions to find out, once per keep-alive
+    // request (the read started after each response). The end of the input must reach OpenSSL, so not once ended.
+    if (in_begin_ == in_end_ && !input_ended_ && SSL_is_init_finished(ssl_) && SSL_has_pending(ssl_) == 0)
+        return {wants::read, {}, 0};
     clear_ssl_errors();
     std::size_t n = 0;
     if (SSL_read_ex(ssl_, data, size, &n) == 1) return {wants::nothing, {}, n};
