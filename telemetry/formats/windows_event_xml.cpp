@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "telemetry/formats/field_text.hpp"
 #include "telemetry/input_error.hpp"
 #include "telemetry/text.hpp"
 #include "telemetry/time_format.hpp"
@@ -272,12 +273,6 @@ void scan_system(cursor& c, system_block& s, std::array<std::string, s_count>& t
     if (!(seen & has_event_id)) c.fail("<System> has no <EventID>");
     if (!(seen & has_time)) c.fail("<System> has no <TimeCreated>");
     if (!(seen & has_computer)) c.fail("<System> has no <Computer>");
-}
-
-const std::string* find_extra(const event& e, std::string_view key) {
-    for (const auto& [k, v] : e.extra)
-        if (k == key) return &v;
-    return nullptr;
 }
 
 // A numeric extra as the writer would write it; 0 when absent or not a number.
