@@ -273,7 +273,10 @@ json_record_stream::wrapper json_record_stream::opens_wrapper(std::size_t& after
     ++i;
     if (skip(i) != '[') {
         // The key is right but the value is not an array: say so, rather than parse the wrapper as a record.
-        report(line_, "\"" + std::string(options_.wrapper_key) + "\" should be an array of records");
+        // (Appended, not "\"" + std::string(...): GCC 12 at -O3 warns, wrongly, of overlapping copies in operator+.)
+        std::string message = "\"";
+        message.append(options_.wrapper_key).append("\" should be an array of records");
+        report(line_, message);
         return wrapper::malformed;
     }
     after_bracket = i + 1;

@@ -108,6 +108,12 @@ TEST(json_record_stream, a_pretty_printed_wrapper_reads_the_same_cut_at_every_by
         text, {.records = {{2, "Records[0]: " + record0}, {8, "Records[1]: " + record1}}, .problems = {}}, "Records");
 }
 
+TEST(json_record_stream, a_wrapper_key_whose_value_is_not_an_array_is_reported) {
+    expect_at_every_buffer_size("{\"Records\": {\"a\": 1}}\n",
+                                {.records = {}, .problems = {{1, "\"Records\" should be an array of records"}}},
+                                "Records");
+}
+
 // A run of backslashes before a quote, moved byte by byte (one record per line, each a byte longer) across the
 // scanner's 64-byte blocks and across small read buffers: an odd run escapes the quote, so the string runs into
 // the line break; an even one does not.
