@@ -100,22 +100,29 @@ idle_percent() {
                                      if (t > 0) printf "%.0f", (y[1] - x[1]) * 100 / t; else print "nan" }'
 }
 
-# wrk_rate SERVER_PID URL [headers...] -> "REQUESTS/S CPU_US LOG_WRITER_US IDLE_%": the server's CPU time per request
-# (user + system, all threads), of it its log writer thread's, and the share of the machine's two cores that
-# nobody used during the run. wrk's complaints (socket errors, non-2xx answers) go to $work/wrk.log, reported
-# under the table.
+# wrk_rate SERVER_PID URL [headers...] -> "REQUESTS/S CPU_US LOG_WRITER_US IDLE_% WRK_US": the server's CPU time per
+# request (user + system, all threads), of it its log writer thread's, the share of the machine's two cores that
+# nobody used during the run, and wrk's own CPU time per request (it shares the two cores: the rate is what the
+# cores' time divided by server + wrk per request allows, less the idle share). wrk's complaints (socket errors,
+# non-2xx answers) go to $work/wrk.log, reported under the table.
 wrk_rate() {
     local pid=$1 url=$2
     shift 2
     local out before after log_before log_after machine_before machine_after
     before=$(cpu_ticks "$pid") log_before=$(thread_ticks "$pid" sclab-logs) machine_before=$(machine_ticks)
-    out=$(wrk -t 2 -c "$connections" -d "${seconds}s" -H "Host: $host" "$@" "$url" 2>&1)
+    # The subshell's waited-for children's CPU time (fields 16-17 of its /proc stat) is wrk's. ($BASHPID is read
+    # first: inside the nested $(...) it would name that inner subshell.)
+    out=$(self=$BASHPID
+          wrk -t 2 -c "$connections" -d "${seconds}s" -H "Host: $host" "$@" "$url" 2>&1
+          echo "wrk ticks: $(awk '{print $16 + $17}' "/proc/$self/stat")")
     after=$(cpu_ticks "$pid") log_after=$(thread_ticks "$pid" sclab-logs) machine_after=$(machine_ticks)
     echo "$out" >>"$work/wrk.log"
-    local requests
+    local requests wrk_ticks
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    wrk_ticks=$(awk '/^wrk ticks:/ {print $3}' <<<"$out")
     echo "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") $(per_request $((after - before)) "${requests:-0}")" \
-        "$(per_request $((log_after - log_before)) "${requests:-0}") $(idle_percent "$machine_before" "$machine_after")"
+        "$(per_request $((log_after - log_before)) "${requests:-0}") $(idle_percent "$machine_before" "$machine_after")" \
+        "$(per_request "${wrk_ticks:-0}" "${requests:-0}")"
 }
 
 # Both servers run side by side; each round measures nginx and the emulator back to back, in turn first, so a
@@ -133,7 +140,7 @@ for round in $(seq "$rounds"); do
             if [[ $server == nginx ]]; then rates[$server,$mode,$round]=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/" "${close_header[@]}")
             else rates[$server,$mode,$round]=$(wrk_rate "$emu1_pid" "https://127.0.0.1:$emu1_port/" "${close_header[@]}"); fi
         done
-        echo "round $round $mode (req/s, CPU us, log writer us, idle %): nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
+        echo "round $round $mode (req/s, CPU us, log writer us, idle %, wrk us): nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
     done
 done
 start_emulator 2
@@ -148,12 +155,12 @@ cell() {
     local text
     text=$(printf '%.0f (%s us' "$(field 1 "$2")" "$(field 2 "$2")")
     [[ $1 == emu ]] && text+=", log writer $(field 3 "$2") us"
-    echo "$text; $(field 4 "$2")% idle)"
+    echo "$text; wrk $(field 5 "$2") us; $(field 4 "$2")% idle)"
 }
 # column SERVER MODE -> the median of each of the rounds' figures, as a cell
 column() {
     local r i medians=()
-    for i in 1 2 3 4; do
+    for i in 1 2 3 4 5; do
         medians+=("$(for r in $(seq "$rounds"); do field "$i" "${rates[$1,$2,$r]}"; done | median)")
     done
     cell "$1" "${medians[*]}"
@@ -182,9 +189,10 @@ Both negotiate TLS 1.3 with an EC P-256 certificate. "new TLS" adds \`Connection
 connection and a TLS handshake (wrk resumes sessions with the tickets both servers issue). In brackets: the
 server's CPU time per request (user + system, all its threads) and, for the emulator, how much of it its log
 writer thread spent (formatting and writing the ECS, Squid and LEEF access records, and the PAN-OS and Zeek
-connection records; nginx writes one access log line in its worker), and how much of the machine's two cores
-nobody used during the run ("idle": CPU that neither the server nor wrk got, see the scheduling notes above in
-RESULTS.md). wrk shares the 2 cores with the server, so absolute rates are low.
+connection records; nginx writes one access log line in its worker), wrk's own CPU time per request, and how
+much of the machine's two cores nobody used during the run ("idle": CPU that neither the server nor wrk got, see
+the scheduling notes above in RESULTS.md). wrk shares the 2 cores with the server, so absolute rates are low, and
+a rate is what the cores' time divided by (server + wrk) per request allows, less the idle share.
 $rounds rounds, each measuring nginx and the emulator back to back (in turn first); the table gives medians, and
 the ratio rows each round's ratio in brackets.
 
