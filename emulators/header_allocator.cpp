@@ -7,6 +7,16 @@ namespace sclab::emulators::header_pool {
 
 namespace {
 
+// Gives a block back with its size where the compiler has sized deallocation (GCC by default; clang, which builds
+// the fuzz targets, only with -fsized-deallocation), plainly otherwise.
+void release(void* block, [[maybe_unused]] std::size_t bytes) {
+#if defined(__cpp_sized_deallocation)
+    ::operator delete(block, bytes);
+#else
+    ::operator delete(block);
+#endif
+}
+
 constexpr std::size_t class_step = 64;  // block sizes 64, 128, ... largest_pooled: at most ~590 KB kept per thread
 constexpr std::size_t class_count = largest_pooled / class_step;
 
@@ -31,7 +41,7 @@ thread_cache::~thread_cache() {
     for (std::size_t c = 0; c < class_count; ++c) {
         while (free_block* b = head[c]) {
             head[c] = b->next;
-            ::operator delete(b, (c + 1) * class_step);
+            release(b, (c + 1) * class_step);
         }
     }
 }
@@ -68,10 +78,10 @@ void* allocate(std::size_t bytes) {
 
 void deallocate(void* block, std::size_t bytes) noexcept {
     const std::size_t c = class_of(bytes);
-    if (!pooled || c >= class_count) return ::operator delete(block, bytes);
-    if (cache_gone) return ::operator delete(block, (c + 1) * class_step);
+    if (!pooled || c >= class_count) return release(block, bytes);
+    if (cache_gone) return release(block, (c + 1) * class_step);
     thread_cache& local = cache;
-    if (local.count[c] >= kept_per_size_class) return ::operator delete(block, (c + 1) * class_step);
+    if (local.count[c] >= kept_per_size_class) return release(block, (c + 1) * class_step);
     auto* b = static_cast<free_block*>(block);
     b->next = local.head[c];
     local.head[c] = b;

@@ -30,7 +30,7 @@ struct fuzz_lab {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static fuzz_lab lab;
     namespace http = boost::beast::http;
-    http::request_parser<http::string_body> parser;
+    http::request_parser<http::string_body, emulators::header_fields::allocator_type> parser;  // the server's fields
     parser.eager(true);
     parser.body_limit(8u << 20);
     boost::beast::error_code ec;
