@@ -5,6 +5,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core/string.hpp>
 
+#include "emulators/header_lookup.hpp"
 #include "emulators/platforms/text_template.hpp"
 #include "emulators/router.hpp"
 #include "emulators/tls_context.hpp"
@@ -94,8 +95,11 @@ response_head_facts inspect_response_head(const response& res) {
         case http::field::connection:
             if (connection_seen) break;  // Beast's keep_alive() reads the first one too
             connection_seen = true;
-            facts.connection_close = http::token_list(field.value()).exists("close");
-            facts.connection_keep_alive = http::token_list(field.value()).exists("keep-alive");
+            {
+                http::token_list tokens(field.value());  // exists() is not const
+                facts.connection_close = tokens.exists("close");
+                facts.connection_keep_alive = tokens.exists("keep-alive");
+            }
             break;
         default: break;
         }
@@ -325,8 +329,8 @@ void https_session::on_header() {
     // Routing follows Host, as a CDN's does; the SNI may name another host (domain fronting), and the records
     // keep both (url and destination.domain from Host, server_name from SNI).
     const request& header = parser_->get();
-    auto host_field = header.find(http::field::host);
-    if (host_field != header.end() && !host_field->value().empty()) assign_routing_host(host_, host_field->value());
+    if (const std::string_view host = header_value(header, http::field::host); !host.empty())
+        assign_routing_host(host_, host);
     if (facts_.first_host.empty()) facts_.first_host = host_;
     handler_ = &context_.routes.route(host_, header);
 
