@@ -149,6 +149,9 @@ int run_emulate_command(int argc, char** argv) {
          "address to listen on; anything but loopback exposes the lab's emulated clouds to the network")
         ("port", po::value<unsigned>()->default_value(8443), "TCP port; 0 picks a free one (printed when ready)")
         ("threads", po::value<unsigned>()->default_value(1), "server threads")
+        ("plain-sends",
+         "send each response with its own send() instead of batching the responses of a thread's connections "
+         "into one io_uring system call (used when io_uring is unavailable anyway)")
         ("max-connections", po::value<std::size_t>()->default_value(10'000),
          "concurrent connections; beyond it new connections are closed at once (each idle one costs ~18 KiB)")
         ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the ids the emulators hand out")
@@ -223,6 +226,7 @@ int run_emulate_command(int argc, char** argv) {
     server_options.listen_address = listen_text;
     server_options.port = static_cast<std::uint16_t>(port);
     server_options.threads = vm["threads"].as<unsigned>();
+    server_options.batched_sends = vm.count("plain-sends") == 0;
     server_options.limits.max_connections = fit_connection_cap(vm["max-connections"].as<std::size_t>());
     server_options.clock = &clock;
     emulators::https_server server(server_options, ca, routes, logs);
@@ -231,7 +235,8 @@ int run_emulate_command(int argc, char** argv) {
     std::printf("sclab emulate: listening on %s\n", endpoint_text(server.address(), server.port()).c_str());
     std::fflush(stdout);
     note("lab '" + lab.name + "' from " + lab_path + "; CA " + ca.certificate_path().string() + "; logs in " +
-         log_options.directory.string() + "; " + std::to_string(routes.handler_count()) + " handlers");
+         log_options.directory.string() + "; " + std::to_string(routes.handler_count()) + " handlers; " +
+         (server.stats().sends_batched ? "responses sent in io_uring batches" : "one send() per response"));
 
     int received = 0;
     sigwait(&stop_signals, &received);

@@ -18,6 +18,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "emulators/https_session.hpp"
+#include "emulators/send_batcher.hpp"
 #include "emulators/thread_name.hpp"
 #include "emulators/tls_context.hpp"
 
@@ -165,6 +166,10 @@ struct https_server::impl {
         for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
             contexts.push_back(std::make_unique<net::io_context>(1));
             keep_running.emplace_back(contexts.back()->get_executor());
+            const send_batcher& batcher = net::make_service<send_batcher>(*contexts.back(), options.batched_sends);
+            sends_batched = batcher.active();
+            if (options.batched_sends && !batcher.active() && i == 0)
+                warn("responses are sent one system call each: " + batcher.unavailable_reason());
         }
         acceptor_type acceptor = open_acceptor(*contexts.front(), options.listen_address, options.port);
         context.listen_endpoint = acceptor.local_endpoint();
@@ -184,6 +189,7 @@ struct https_server::impl {
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     std::shared_ptr<listener> accept_loop;
     std::vector<std::thread> threads;
+    bool sends_batched = false;
     std::mutex stop_mutex;
     bool started = false;
     bool stopped = false;
@@ -253,7 +259,8 @@ void https_server::stop() {
 
 server_stats https_server::stats() const {
     const session_context& c = impl_->context;
-    return {c.accepted.load(), c.refused.load(), c.registry.size(), c.handshake_failures.load(), c.responses.load()};
+    return {c.accepted.load(), c.refused.load(),       c.registry.size(),
+            c.handshake_failures.load(), c.responses.load(), impl_->sends_batched};
 }
 
 }  // namespace sclab::emulators

@@ -53,6 +53,9 @@ struct server_options {
     std::string listen_address = "127.0.0.1";
     std::uint16_t port = 8443;  // 0: the system picks a free port (see https_server::port())
     unsigned threads = 1;
+    // Send the responses of many connections in one system call (io_uring; emulators/send_batcher.hpp). Where
+    // io_uring is unavailable the server warns and sends each response itself.
+    bool batched_sends = true;
     server_limits limits;
     // Timestamps of the records (durations always come from the steady clock). nullptr: the wall clock.
     telemetry::clock_source* clock = nullptr;
@@ -67,6 +70,7 @@ struct server_stats {
     std::uint64_t active = 0;              // connections open now
     std::uint64_t handshake_failures = 0;
     std::uint64_t responses = 0;           // responses written (each one gets an access record)
+    bool sends_batched = false;            // responses go out in io_uring batches
 };
 
 class https_server {

@@ -227,8 +227,7 @@ void https_session::force_close() {
     net::dispatch(tls_.get_executor(), [self = shared_from_this()] {
         self->capture_segment_counts();
         self->tls_.cancel();
-        error_code ignored;
-        self->tls_.socket().close(ignored);
+        self->tls_.close();
     });
 }
 
@@ -514,9 +513,8 @@ void https_session::finish() {
     if (finished_) return;
     finished_ = true;
     capture_segment_counts();
-    error_code ignored;
     timer_.cancel();
-    tls_.socket().close(ignored);  // the kernel sends the FIN (or a reset, when input was left unread)
+    tls_.close();  // the kernel sends the FIN (or a reset, when input was left unread)
     // The session ends when the last handler holding it returns; the destructor records the connection.
 }
 

@@ -89,14 +89,25 @@ tls_socket::tls_socket(socket_type&& socket, SSL_CTX* context) : socket_(std::mo
     // Whole records (often several) per BIO read, instead of a 5-byte header read and then the rest.
     SSL_set_read_ahead(ssl_, 1);
     SSL_set_accept_state(ssl_);
+    batcher_ = send_batcher::active_on(socket_.get_executor().context());
 }
 
-tls_socket::~tls_socket() { SSL_free(ssl_); }
+tls_socket::~tls_socket() {
+    if (batched_.queued) batcher_->withdraw(batched_);
+    SSL_free(ssl_);
+}
 
 void tls_socket::cancel() {
     cancelled_ = true;
+    if (batched_.queued) batcher_->withdraw(batched_);
     error_code ignored;
     socket_.cancel(ignored);
+}
+
+void tls_socket::close() {
+    if (batched_.queued) batcher_->withdraw(batched_);
+    error_code ignored;
+    socket_.close(ignored);
 }
 
 boost::asio::mutable_buffer tls_socket::input_space() {
@@ -217,11 +228,38 @@ error_code tls_socket::send_pending() {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return {};
         return error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
     }
+    output_sent();
+    return {};
+}
+
+void tls_socket::output_sent() {
     out_.clear();
     sent_ = 0;
-    // A large response grew the buffer; an idle connection should not keep it.
+    batch_tried_ = false;
     if (out_.capacity() > retained_output_capacity) std::string().swap(out_);
-    return {};
+}
+
+void tls_socket::queue_output_in_batch() {
+    batch_tried_ = true;
+    batched_.fd = socket_.native_handle();
+    batched_.data = out_.data();
+    batched_.size = out_.size();
+    batcher_->add(batched_);
+}
+
+error_code tls_socket::take_batch_result() {
+    if (batched_.queued) batcher_->flush();  // posted before this handler, so already done; should that ever change
+    const long result = batched_.result;
+    if (result > 0) {
+        sent_ += static_cast<std::size_t>(result);
+        bytes_written_ += static_cast<std::uint64_t>(result);
+        if (sent_ == out_.size()) output_sent();
+        return {};
+    }
+    // Nothing sent: the socket buffer is full (sent the ordinary way, after a wait), or the batch was withdrawn
+    // (cancel) or never made (io_uring gave up).
+    if (result == -EAGAIN || result == -EWOULDBLOCK || result == -EINTR || result == send_batcher::not_sent) return {};
+    return error_code(static_cast<int>(-result), boost::system::system_category());
 }
 
 }  // namespace sclab::emulators

@@ -14,6 +14,10 @@
 // packet of their own, and a response that closes the connection carries its close_notify in the same send
 // (async_write_and_shutdown).
 //
+// Responses of many connections go out in one system call when the I/O thread has a send_batcher (https_server gives
+// each of its io_contexts one): a small output after the handshake waits for the batch's flush, and the operation
+// carries on (completes, or sends what the socket did not take the ordinary way) in a handler posted after it.
+//
 // It counts the bytes that crossed the TCP connection (handshake, records, alerts): what a firewall or Zeek would
 // report for the connection.
 //
@@ -35,6 +39,8 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
+
+#include "emulators/send_batcher.hpp"
 
 namespace sclab::emulators {
 
@@ -97,6 +103,9 @@ public:
     // The operation in progress, and any later one, completes with operation_aborted (timeouts, server shutdown).
     void cancel();
     bool cancelled() const { return cancelled_; }
+    // Closes the descriptor, after taking back a send still waiting in the batch (which would otherwise go to
+    // whatever connection gets the descriptor's number next). Sockets are closed only through this.
+    void close();
 
 private:
     enum class wants { nothing, read, write };
@@ -113,6 +122,16 @@ private:
     attempt_result classify_failure(int ssl_return);
     // Sends what OpenSSL wrote into out_ as far as the kernel takes it now; an error only when the socket failed.
     boost::system::error_code send_pending();
+    // out_ went out whole: empty it, and give back a large buffer (an idle connection should not keep it).
+    void output_sent();
+    // The output may wait for the batch: small, after the handshake, not tried there before.
+    bool batchable() const {
+        return batcher_ != nullptr && !batch_tried_ && sent_ == 0 && out_.size() <= send_batcher::largest_batched_send &&
+               batcher_->active() && SSL_is_init_finished(ssl_) == 1;
+    }
+    void queue_output_in_batch();
+    // After the flush: counts what the batched send sent; an error only when the socket failed.
+    boost::system::error_code take_batch_result();
     bool has_pending_output() const { return sent_ < out_.size(); }
     // Output waits for the next write (session tickets) rather than going out before a read waits.
     bool output_waits() const { return output_held_ || !has_pending_output(); }
@@ -131,6 +150,7 @@ private:
     template <class Attempt, class Handler>
     void continue_after(Attempt attempt, Handler handler, attempt_result result) {
         if (!output_waits()) {
+            if (batchable()) return send_in_batch(std::move(attempt), std::move(handler), result);
             boost::system::error_code send_ec = send_pending();
             if (send_ec) return complete(std::move(handler), result.ec ? result.ec : send_ec, 0);
             if (has_pending_output()) {
@@ -158,6 +178,20 @@ private:
             });
             return;
         }
+    }
+
+    // The flush runs before this handler (both are posted to the same thread, the flush first); a remainder the
+    // batched send left goes out the ordinary way in continue_after.
+    template <class Attempt, class Handler>
+    void send_in_batch(Attempt attempt, Handler handler, attempt_result result) {
+        queue_output_in_batch();
+        boost::asio::post(socket_.get_executor(), [this, attempt = std::move(attempt), handler = std::move(handler),
+                                                   result]() mutable {
+            boost::system::error_code send_ec = take_batch_result();
+            if (cancelled_) return complete(std::move(handler), boost::asio::error::operation_aborted, 0);
+            if (send_ec) return complete(std::move(handler), result.ec ? result.ec : send_ec, 0);
+            continue_after(std::move(attempt), std::move(handler), result);
+        });
     }
 
     template <class Handler>
@@ -207,6 +241,9 @@ private:
     std::uint64_t bytes_written_ = 0;
     int inline_depth_ = 0;
     bool cancelled_ = false;
+    send_batcher* batcher_ = nullptr;  // this thread's, when it batches
+    send_batcher::send_request batched_;
+    bool batch_tried_ = false;  // out_ went to the batch once: what is left of it is sent directly
 };
 
 }  // namespace sclab::emulators

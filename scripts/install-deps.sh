@@ -7,7 +7,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages, grouped by why we need them.
 build=(cmake g++ make pkg-config libboost1.81-dev libboost-program-options1.81-dev libssl-dev nlohmann-json3-dev libsimdjson-dev
-       libgtest-dev libgmock-dev)
+       libgtest-dev libgmock-dev liburing-dev)
 fuzz=(clang libclang-rt-14-dev)
 clients=(curl openssl awscli ca-certificates)
 bench=(wrk nginx-light hyperfine bc)

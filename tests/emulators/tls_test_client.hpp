@@ -35,6 +35,8 @@ public:
     bool closed_by_server(double wait_seconds);
 
     boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream() { return *stream_; }
+    // Runs the stream's asynchronous operations (tests that read and write at the same time).
+    boost::asio::io_context& io() { return ioc_; }
     const std::string& server_name() const { return server_name_; }
 
 private:
