@@ -23,13 +23,16 @@ host=df00tech-sentinel-test.argustest.workers.dev
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null ||
     node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
-start_emulator() {  # start_emulator THREADS -> sets emu_port and emu_pid
-    "$sclab" emulate --port 0 --threads "$1" --state "$work/state" --logs "$work/logs-$1" >"$work/emu-$1.out" 2>"$work/emu-$1.err" &
+start_emulator() {  # start_emulator TAG THREADS [OPTIONS...] -> sets emu_port and emu_pid
+    local tag=$1 threads=$2
+    shift 2
+    "$sclab" emulate --port 0 --threads "$threads" "$@" --state "$work/state" --logs "$work/logs-$tag" \
+        >"$work/emu-$tag.out" 2>"$work/emu-$tag.err" &
     emu_pid=$!
     pids+=($emu_pid)
-    for _ in $(seq 100); do grep -q "listening on" "$work/emu-$1.out" && break; sleep 0.1; done
-    emu_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$work/emu-$1.out")
-    [[ -n $emu_port ]] || { cat "$work/emu-$1.err" >&2; exit 2; }
+    for _ in $(seq 100); do grep -q "listening on" "$work/emu-$tag.out" && break; sleep 0.1; done
+    emu_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$work/emu-$tag.out")
+    [[ -n $emu_port ]] || { cat "$work/emu-$tag.err" >&2; exit 2; }
 }
 
 # One response of the emulator (on port $1) as nginx directives: its headers but those nginx writes itself, and its body.
@@ -125,25 +128,32 @@ wrk_rate() {
         "$(per_request "${wrk_ticks:-0}" "${requests:-0}")"
 }
 
-# Both servers run side by side; each round measures nginx and the emulator back to back, in turn first, so a
-# change in the machine's speed (a shared VM's neighbours) falls on both. The table gives the median round.
-start_emulator 1
-emu1_pid=$emu_pid emu1_port=$emu_port
+# The servers run side by side; each round measures nginx, the emulator, and the emulator sending each response
+# with its own send() (--plain-sends: what the io_uring batches buy) back to back, each round starting with the
+# next one, so a change in the machine's speed (a shared VM's neighbours) falls on all. The table gives the
+# median round.
+declare -A server_pid server_port
+start_emulator emu 1
+server_pid[emu]=$emu_pid server_port[emu]=$emu_port
 capture_response "$emu_port"
+start_emulator plain 1 --plain-sends
+server_pid[plain]=$emu_pid server_port[plain]=$emu_port
 start_nginx
+server_pid[nginx]=$nginx_worker server_port[nginx]=$nginx_port
+servers=(nginx emu plain)
 declare -A rates
 for round in $(seq "$rounds"); do
     for mode in keep close; do
         close_header=(); [[ $mode == close ]] && close_header=(-H "Connection: close")
-        order=(nginx emu); ((round % 2 == 0)) && order=(emu nginx)
-        for server in "${order[@]}"; do
-            if [[ $server == nginx ]]; then rates[$server,$mode,$round]=$(wrk_rate "$nginx_worker" "https://127.0.0.1:$nginx_port/" "${close_header[@]}")
-            else rates[$server,$mode,$round]=$(wrk_rate "$emu1_pid" "https://127.0.0.1:$emu1_port/" "${close_header[@]}"); fi
+        for k in 0 1 2; do
+            server=${servers[$(((round - 1 + k) % 3))]}
+            rates[$server,$mode,$round]=$(wrk_rate "${server_pid[$server]}" "https://127.0.0.1:${server_port[$server]}/" "${close_header[@]}")
         done
-        echo "round $round $mode (req/s, CPU us, log writer us, idle %, wrk us): nginx ${rates[nginx,$mode,$round]}, emulator ${rates[emu,$mode,$round]}" >&2
+        echo "round $round $mode (req/s, CPU us, log writer us, idle %, wrk us): nginx ${rates[nginx,$mode,$round]}," \
+             "emulator ${rates[emu,$mode,$round]}, --plain-sends ${rates[plain,$mode,$round]}" >&2
     done
 done
-start_emulator 2
+start_emulator threads2 2
 emu2_keep=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/")
 emu2_close=$(wrk_rate "$emu_pid" "https://127.0.0.1:$emu_port/" -H "Connection: close")
 
@@ -154,7 +164,7 @@ field() { cut -d' ' -f"$1" <<<"$2"; }  # field N of a wrk_rate result
 cell() {
     local text
     text=$(printf '%.0f (%s us' "$(field 1 "$2")" "$(field 2 "$2")")
-    [[ $1 == emu ]] && text+=", log writer $(field 3 "$2") us"
+    [[ $1 != nginx ]] && text+=", log writer $(field 3 "$2") us"
     echo "$text; wrk $(field 5 "$2") us; $(field 4 "$2")% idle)"
 }
 # column SERVER MODE -> the median of each of the rounds' figures, as a cell
@@ -165,17 +175,20 @@ column() {
     done
     cell "$1" "${medians[*]}"
 }
-# ratios MODE rate|cpu -> "median (each round's)"
+# ratios MODE rate|cpu [EMULATOR] -> "median (each round's)" of EMULATOR (emu) against nginx
 ratios() {
     local r list=() values=""
     for r in $(seq "$rounds"); do
-        local emu=${rates[emu,$1,$r]} nginx=${rates[nginx,$1,$r]} v
+        local emu=${rates[${3:-emu},$1,$r]} nginx=${rates[nginx,$1,$r]} v
         if [[ $2 == rate ]]; then v=$(ratio "$(field 1 "$emu")" "$(field 1 "$nginx")")
         else v=$(ratio "$(field 2 "$nginx")" "$(field 2 "$emu")"); fi
         list+=("$v"); values+="$v"$'\n'
     done
     printf '%.2f (%s)' "$(median <<<"$values")" "$(IFS=/; echo "${list[*]}")"
 }
+batching=""
+grep -q "responses sent in io_uring batches" "$work/emu-emu.err" ||
+    batching="The emulator could not use io_uring on this machine ($(grep -h "one system call each" "$work/emu-emu.err" | head -1)): both emulator rows sent one response per system call."
 errors=$(grep -hE "Non-2xx|Socket errors" "$work/wrk.log" | sort | uniq -c | tr -s ' ' || true)
 cat <<MD
 
@@ -193,16 +206,21 @@ connection records; nginx writes one access log line in its worker), wrk's own C
 much of the machine's two cores nobody used during the run ("idle": CPU that neither the server nor wrk got, see
 the scheduling notes above in RESULTS.md). wrk shares the 2 cores with the server, so absolute rates are low, and
 a rate is what the cores' time divided by (server + wrk) per request allows, less the idle share.
-$rounds rounds, each measuring nginx and the emulator back to back (in turn first); the table gives medians, and
-the ratio rows each round's ratio in brackets.
+The emulator sends the responses of its connections in io_uring batches (up to 8 per system call);
+\`--plain-sends\` is the same emulator sending each response with its own send(), as it does where io_uring is
+unavailable. $rounds rounds, each measuring the three back to back (each round starting with the next); the table
+gives medians, and the ratio rows each round's ratio in brackets.
 
 | server | keep-alive req/s (CPU/request) | new TLS conn/s (CPU/connection) |
 |---|---|---|
 | nginx, 1 worker | $(column nginx keep) | $(column nginx close) |
 | sclab emulate --threads 1 | $(column emu keep) | $(column emu close) |
+| sclab emulate --threads 1 --plain-sends | $(column plain keep) | $(column plain close) |
 | sclab emulate --threads 2 (one run) | $(cell emu "$emu2_keep") | $(cell emu "$emu2_close") |
 | rate ratio emulator(1 thread)/nginx | $(ratios keep rate) | $(ratios close rate) |
 | CPU ratio nginx/emulator(1 thread) | $(ratios keep cpu) | $(ratios close cpu) |
-${errors:+
+| rate ratio emulator --plain-sends/nginx | $(ratios keep rate plain) | $(ratios close rate plain) |
+${batching:+
+$batching}${errors:+
 wrk reported: $errors}
 MD
