@@ -16,15 +16,35 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- server stderr:" >&2; cat "$work/server.err" >&2 || true; exit 1; }
 
-"$sclab" emulate --port 0 --state "$work/state" --logs "$work/logs" >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-for _ in $(seq 1 200); do
-    grep -q 'listening on' "$work/server.out" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || fail "sclab emulate exited before it was ready"
-    sleep 0.05
-done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.out")
-[[ -n $port ]] || fail "no 'listening on 127.0.0.1:PORT' line: $(cat "$work/server.out")"
+# start_server LOG_DIR [OPTIONS...]: sets server_pid and port.
+start_server() {
+    local logs=$1
+    shift
+    : >"$work/server.out"
+    "$sclab" emulate --port 0 --state "$work/state" --logs "$logs" "$@" >"$work/server.out" 2>"$work/server.err" &
+    server_pid=$!
+    for _ in $(seq 1 200); do
+        grep -q 'listening on' "$work/server.out" 2>/dev/null && break
+        kill -0 "$server_pid" 2>/dev/null || fail "sclab emulate exited before it was ready"
+        sleep 0.05
+    done
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.out")
+    [[ -n $port ]] || fail "no 'listening on 127.0.0.1:PORT' line: $(cat "$work/server.out")"
+}
+# stop_server: SIGTERM, and a clean exit.
+stop_server() {
+    kill -TERM "$server_pid"
+    local status=0
+    wait "$server_pid" || status=$?
+    server_pid=
+    [[ $status == 0 ]] || fail "exit status $status after SIGTERM"
+}
+
+start_server "$work/logs"
+# How responses leave the I/O thread: in io_uring batches, or (io_uring refused here) one send each, said aloud.
+grep -q 'responses sent in io_uring batches' "$work/server.err" ||
+    grep -q 'responses are sent one system call each: ' "$work/server.err" ||
+    fail "the server did not say how it sends responses"
 
 # The CA: created on first start with a private key only its owner can read; --print-ca prints the same one.
 "$sclab" emulate --print-ca --state "$work/state" >"$work/ca.pem"
@@ -66,11 +86,7 @@ requests=$((requests + 1))
 [[ $code != 421 && $code != 000 ]] || fail "the Lambda API did not answer by IP address (got $code)"
 
 # SIGTERM: a clean stop, and the logs whole.
-kill -TERM "$server_pid"
-status=0
-wait "$server_pid" || status=$?
-server_pid=
-[[ $status == 0 ]] || fail "exit status $status after SIGTERM"
+stop_server
 grep -q "421 Misdirected Request for host 'nobody.example.com'" "$work/server.err" || fail "no log line for the 421"
 
 access="$work/logs/access.ecs.jsonl"
@@ -85,4 +101,21 @@ for f in "$work"/logs/*; do
     [[ -s $f ]] || continue
     [[ $(tail -c 1 "$f" | od -An -c | tr -d ' ') == '\n' ]] || fail "$f ends in the middle of a record"
 done
-echo "PASS: $requests requests, $(wc -l <"$access") access records"
+
+# --plain-sends: the same answers, each response with its own send(), keep-alive and Connection: close alike.
+start_server "$work/logs-plain" --plain-sends
+grep -q 'one send() per response' "$work/server.err" || fail "--plain-sends: the server did not say so"
+plain=0
+for i in $(seq 1 5); do
+    code=$(curl_lab --resolve "$worker:$port:127.0.0.1" -o /dev/null -o /dev/null -w '%{http_code}' \
+        "https://$worker:$port/" "https://$worker:$port/?second")  # one connection, kept alive
+    code+=$(curl_lab --resolve "$worker:$port:127.0.0.1" -o /dev/null -w '%{http_code}' -H 'Connection: close' \
+        "https://$worker:$port/?close")
+    [[ $code == 200200200 ]] || fail "--plain-sends: requests $i answered $code"
+    plain=$((plain + 3))
+done
+stop_server
+[[ $(wc -l <"$work/logs-plain/access.ecs.jsonl") == "$plain" ]] ||
+    fail "--plain-sends: $(wc -l <"$work/logs-plain/access.ecs.jsonl") ECS access records for $plain requests"
+
+echo "PASS: $requests requests, $(wc -l <"$access") access records (and $plain with --plain-sends)"
