@@ -259,7 +259,7 @@ void https_server::stop() {
 
 server_stats https_server::stats() const {
     const session_context& c = impl_->context;
-    return {c.accepted.load(), c.refused.load(),       c.registry.size(),
+    return {c.accepted.load(), c.refused.load(), c.registry.size(),
             c.handshake_failures.load(), c.responses.load(), impl_->sends_batched};
 }
 

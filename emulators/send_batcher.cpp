@@ -55,14 +55,7 @@ send_batcher::send_batcher(boost::asio::execution_context& owner, bool wanted)
 
 void send_batcher::flush() {
     if (queued_.empty()) return;
-    if (!ring_) {
-        for (send_request* request : queued_) {
-            request->result = not_sent;
-            request->queued = false;
-        }
-        queued_.clear();
-        return;
-    }
+    if (!ring_) return drop_queued();
     io_uring& r = ring_->handle;
     const auto n = static_cast<unsigned>(queued_.size());
     for (unsigned k = 0; k < n; ++k) {
@@ -117,17 +110,9 @@ send_batcher::send_batcher(boost::asio::execution_context& owner, bool wanted)
     unavailable_reason_ = wanted ? "built without liburing" : "turned off";
 }
 
-void send_batcher::flush() {
-    for (send_request* request : queued_) {
-        request->result = not_sent;
-        request->queued = false;
-    }
-    queued_.clear();
-}
+void send_batcher::flush() { drop_queued(); }
 
 #endif
-
-send_batcher::send_batcher(boost::asio::io_context& owner) : send_batcher(owner, true) {}
 
 send_batcher::~send_batcher() = default;
 
@@ -157,6 +142,10 @@ void send_batcher::withdraw(send_request& request) {
 
 void send_batcher::shutdown() {
     // The io_context is going away: its handlers (and the sockets waiting for the flush) are destroyed, not run.
+    drop_queued();
+}
+
+void send_batcher::drop_queued() {
     for (send_request* request : queued_) {
         request->queued = false;
         request->result = not_sent;

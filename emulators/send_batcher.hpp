@@ -50,10 +50,9 @@ public:
 
     // `owner` must be an io_context (boost::asio::make_service<send_batcher>(io_context, wanted)). `wanted` false:
     // never batch (active() is false). Otherwise io_uring is set up now; if that fails, active() is false and
-    // unavailable_reason() says why.
-    send_batcher(boost::asio::execution_context& owner, bool wanted);
-    // What use_service needs to compile; active_on() never makes a batcher, so this is not used.
-    explicit send_batcher(boost::asio::io_context& owner);
+    // unavailable_reason() says why. (The default is only there for use_service to compile: active_on() never
+    // makes a batcher.)
+    explicit send_batcher(boost::asio::execution_context& owner, bool wanted = true);
     ~send_batcher() override;
     send_batcher(const send_batcher&) = delete;
     send_batcher& operator=(const send_batcher&) = delete;
@@ -76,6 +75,8 @@ private:
     void shutdown() override;
     // io_uring failed in a way that leaves the ring's state unknown: every later send goes directly.
     void give_up(const std::string& reason);
+    // Every queued request becomes not_sent (its owner sends it, or is going away) and leaves the queue.
+    void drop_queued();
 
     struct ring;
     boost::asio::io_context::executor_type executor_;

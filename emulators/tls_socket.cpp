@@ -93,19 +93,23 @@ tls_socket::tls_socket(socket_type&& socket, SSL_CTX* context) : socket_(std::mo
 }
 
 tls_socket::~tls_socket() {
-    if (batched_.queued) batcher_->withdraw(batched_);
+    withdraw_batched_send();
     SSL_free(ssl_);
+}
+
+void tls_socket::withdraw_batched_send() {
+    if (batched_.queued) batcher_->withdraw(batched_);
 }
 
 void tls_socket::cancel() {
     cancelled_ = true;
-    if (batched_.queued) batcher_->withdraw(batched_);
+    withdraw_batched_send();
     error_code ignored;
     socket_.cancel(ignored);
 }
 
 void tls_socket::close() {
-    if (batched_.queued) batcher_->withdraw(batched_);
+    withdraw_batched_send();
     error_code ignored;
     socket_.close(ignored);
 }

@@ -130,6 +130,8 @@ private:
                batcher_->active() && SSL_is_init_finished(ssl_) == 1;
     }
     void queue_output_in_batch();
+    // A send still waiting in the batch is taken back: the socket is being cancelled, closed or destroyed.
+    void withdraw_batched_send();
     // After the flush: counts what the batched send sent; an error only when the socket failed.
     boost::system::error_code take_batch_result();
     bool has_pending_output() const { return sent_ < out_.size(); }
