@@ -31,7 +31,7 @@ std::size_t read_input(int fd, char* data, std::size_t size, const std::string& 
 }
 
 line_source::line_source(std::string path, std::size_t max_line_bytes)
-    : path_(std::move(path)), buffer_(1u << 20), max_line_(max_line_bytes) {
+    : path_(std::move(path)), buffer_(initial_read_buffer_bytes), max_line_(max_line_bytes) {
     fd_ = open_input(path_, owns_fd_);
 }
 

@@ -4,7 +4,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "telemetry/byte_buffer.hpp"
 
 namespace sclab::telemetry {
 
@@ -41,7 +42,7 @@ private:
     int fd_ = -1;
     bool owns_fd_ = false;
     bool eof_ = false;
-    std::vector<char> buffer_;
+    byte_buffer buffer_;
     std::size_t begin_ = 0, end_ = 0;
     std::size_t max_line_;
     std::uint64_t line_number_ = 0;

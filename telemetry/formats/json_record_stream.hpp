@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "telemetry/byte_buffer.hpp"
 #include "telemetry/format.hpp"
 #include "telemetry/json_text.hpp"
 
@@ -22,7 +22,7 @@ struct json_stream_options {
     // The key of a wrapper object that holds the records in an array ("Records" for CloudTrail); it must
     // be the wrapper's first member. Empty: no wrapper is recognised.
     std::string_view wrapper_key;
-    std::size_t buffer_bytes = 1u << 20;       // initial read buffer; it grows to hold one record
+    std::size_t buffer_bytes = initial_read_buffer_bytes;  // grows to hold one record
     std::size_t max_record_bytes = 64u << 20;  // a longer record is an input_error (wrong format?)
     // Deeper records are rejected: nlohmann's dump() recurses, so unbounded nesting could exhaust the stack.
     int max_depth = 256;
@@ -68,7 +68,7 @@ private:
     int fd_ = -1;
     bool owns_fd_ = false;
     bool eof_ = false;
-    std::vector<char> buffer_;
+    byte_buffer buffer_;
     std::size_t anchor_ = 0;  // bytes before this may be dropped on the next refill
     std::size_t pos_ = 0, end_ = 0;
     std::uint64_t line_ = 1;  // the line of buffer_[pos_]

@@ -318,7 +318,7 @@ private:
     // LEEF 2.0: "<delimiter>|" follows EventID. Senders may leave the field out, or use '|' itself ("|||").
     void read_delimiter_field(std::string_view& attributes) {
         if (attributes.starts_with("||")) {
-            delimiter_ = "|";
+            delimiter_.assign(1, '|');  // not = "|": GCC 12 -O3 warns falsely (-Wrestrict, GCC bug 105651)
             attributes.remove_prefix(2);
             return;
         }

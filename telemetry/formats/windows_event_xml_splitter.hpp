@@ -21,15 +21,15 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "telemetry/byte_buffer.hpp"
 #include "telemetry/format.hpp"
 
 namespace sclab::telemetry::windows_event {
 
 class event_splitter {
 public:
-    static constexpr std::size_t default_buffer_bytes = 1u << 20;
+    static constexpr std::size_t default_buffer_bytes = initial_read_buffer_bytes;
     // Windows caps one event's payload at 64 KB (ETW's limit; PowerShell splits longer script blocks over
     // several 4104 events for that reason: MessageNumber / MessageTotal). Rendered as XML, with every byte
     // escaped as &#NN; at worst, an event stays under ~0.5 MiB. 16 MiB is far above any real event and still
@@ -82,7 +82,7 @@ private:
     bool owns_fd_ = false;
     bool eof_ = false;
     bool encoding_checked_ = false;
-    std::vector<char> buffer_;
+    byte_buffer buffer_;
     std::size_t pos_ = 0, end_ = 0;  // unread bytes are buffer_[pos_, end_)
     std::size_t max_event_;
     std::uint64_t line_ = 1;  // the line buffer_[pos_] is on
