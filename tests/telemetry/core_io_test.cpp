@@ -3,9 +3,11 @@
 
 #include <sys/stat.h>
 
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
+#include "telemetry/byte_buffer.hpp"
 #include "telemetry/format.hpp"
 #include "telemetry/line_source.hpp"
 #include "telemetry/output_file.hpp"
@@ -34,9 +36,23 @@ TEST(line_source, splits_lines_strips_crlf_and_flags_an_unterminated_last_line) 
     EXPECT_EQ(src.line_number(), 4u);
 }
 
+TEST(byte_buffer, grows_keeping_its_bytes_and_never_shrinks) {
+    byte_buffer buffer(4);
+    std::memcpy(buffer.data(), "abcd", 4);
+    buffer.resize(1000);
+    ASSERT_EQ(buffer.size(), 1000u);
+    EXPECT_EQ(std::string_view(buffer.data(), 4), "abcd");
+    buffer[999] = 'z';
+    buffer.resize(10);  // a smaller size is no request to shrink
+    EXPECT_EQ(buffer.size(), 1000u);
+    EXPECT_EQ(buffer[999], 'z');
+    EXPECT_EQ(std::string_view(buffer.data(), 4), "abcd");
+}
+
 TEST(line_source, lines_longer_than_the_buffer_and_across_refills) {
     testing::temp_dir dir;
-    std::string big(3u << 20, 'x');  // three times the initial 1 MiB buffer
+    std::string big(3u << 20, 'x');  // far past the initial buffer, so it doubles several times
+    static_assert((3u << 20) > 8 * initial_read_buffer_bytes);
     std::string content;
     for (int i = 0; i < 5000; ++i) content += "line " + std::to_string(i) + "\n";
     content += big + "\nend\n";
