@@ -175,12 +175,16 @@ column() {
     done
     cell "$1" "${medians[*]}"
 }
-# ratios MODE rate|cpu [EMULATOR] -> "median (each round's)" of EMULATOR (emu) against nginx
+# ratios MODE rate|cpu|io [EMULATOR] -> "median (each round's)" of EMULATOR (emu) against nginx. "io" compares
+# nginx's CPU per request with the emulator's less its log writer's: what decides the rate once wrk runs on cores
+# of its own and the log writer on another.
 ratios() {
     local r list=() values=""
     for r in $(seq "$rounds"); do
         local emu=${rates[${3:-emu},$1,$r]} nginx=${rates[nginx,$1,$r]} v
         if [[ $2 == rate ]]; then v=$(ratio "$(field 1 "$emu")" "$(field 1 "$nginx")")
+        elif [[ $2 == io ]]; then
+            v=$(ratio "$(field 2 "$nginx")" "$(awk -v a="$(field 2 "$emu")" -v b="$(field 3 "$emu")" 'BEGIN { print a - b }')")
         else v=$(ratio "$(field 2 "$nginx")" "$(field 2 "$emu")"); fi
         list+=("$v"); values+="$v"$'\n'
     done
@@ -209,7 +213,9 @@ a rate is what the cores' time divided by (server + wrk) per request allows, les
 The emulator sends the responses of its connections in io_uring batches (up to 8 per system call);
 \`--plain-sends\` is the same emulator sending each response with its own send(), as it does where io_uring is
 unavailable. $rounds rounds, each measuring the three back to back (each round starting with the next); the table
-gives medians, and the ratio rows each round's ratio in brackets.
+gives medians, and the ratio rows each round's ratio in brackets. The last CPU ratio leaves out the emulator's log
+writer (a thread of its own, on another core): what would set the ratio of rates on a machine where wrk had
+cores of its own.
 
 | server | keep-alive req/s (CPU/request) | new TLS conn/s (CPU/connection) |
 |---|---|---|
@@ -219,6 +225,7 @@ gives medians, and the ratio rows each round's ratio in brackets.
 | sclab emulate --threads 2 (one run) | $(cell emu "$emu2_keep") | $(cell emu "$emu2_close") |
 | rate ratio emulator(1 thread)/nginx | $(ratios keep rate) | $(ratios close rate) |
 | CPU ratio nginx/emulator(1 thread) | $(ratios keep cpu) | $(ratios close cpu) |
+| CPU ratio nginx/emulator's I/O thread (without its log writer) | $(ratios keep io) | $(ratios close io) |
 | rate ratio emulator --plain-sends/nginx | $(ratios keep rate plain) | $(ratios close rate plain) |
 ${batching:+
 $batching}${errors:+
